@@ -1,0 +1,67 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Timestamps come back as Date and may be written as Date or ISO text. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** The ledger of every accepted webhook and where its processing stands (the seed's table, same meaning). */
+export interface WebhookEventsTable {
+  id: Generated<string>;
+  received_at: DefaultedTimestamp;
+  source: string;
+  event_type: string;
+  entity_type: string;
+  entity_id: string | null;
+  payload_json: JSONColumnType<object>;
+  dedupe_key: string;
+  status: ColumnType<WebhookStatus, WebhookStatus | undefined, WebhookStatus>;
+  error_message: string | null;
+  processed_at: Timestamp | null;
+}
+export type WebhookStatus = 'pending' | 'processing' | 'done' | 'error';
+
+/** One row per sync operation: what was written where, and how it ended. */
+export interface SyncLogTable {
+  id: Generated<string>;
+  direction: string;
+  entity_type: string;
+  entity_id: string;
+  source_id: string | null;
+  target_id: string | null;
+  status: string;
+  started_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+  error_message: string | null;
+  correlation_id: string | null;
+}
+
+/** Aloware contact id ↔ GHL contact id, with the normalized phone and e-mail used to match them. */
+export interface ContactMappingsTable {
+  id: Generated<string>;
+  aloware_contact_id: string | null;
+  ghl_contact_id: string | null;
+  phone_number: string | null;
+  email: string | null;
+  last_synced_at: DefaultedTimestamp;
+  sync_direction: string;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+/** Cursors of backfill and reconciliation runs. */
+export interface SyncStateTable {
+  id: Generated<string>;
+  direction: string;
+  entity_type: string;
+  cursor_updated_at: Timestamp | null;
+  cursor_id: string | null;
+  last_run_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+}
+
+export interface Database {
+  webhook_events: WebhookEventsTable;
+  sync_log: SyncLogTable;
+  contact_mappings: ContactMappingsTable;
+  sync_state: SyncStateTable;
+}

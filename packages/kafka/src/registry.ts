@@ -1,0 +1,48 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+
+/**
+ * Encodes and decodes record values through a Confluent-compatible schema registry (Confluent wire format:
+ * magic byte, 4-byte schema id, JSON body). The registry validates every value against its schema on encode,
+ * so a producer can never publish a shape consumers cannot read.
+ */
+export class SchemaCodec {
+  private readonly registry: SchemaRegistry;
+
+  constructor(readonly url: string) {
+    this.registry = new SchemaRegistry({ host: url });
+  }
+
+  /**
+   * Registers `schema` (a JSON Schema object) under `subject` with BACKWARD compatibility and returns its id.
+   * Registering the same schema again returns the same id; an incompatible change is refused by the registry.
+   */
+  async register(subject: string, schema: object): Promise<number> {
+    const { id } = await this.registry.register(
+      // Apicurio infers the schema type from the text and accepts JSON Schema only with a `$schema` URL.
+      {
+        type: SchemaType.JSON,
+        schema: JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema }),
+      },
+      { subject, compatibility: COMPATIBILITY.BACKWARD },
+    );
+    return id;
+  }
+
+  encode(schemaId: number, value: unknown): Promise<Buffer> {
+    return this.registry.encode(schemaId, value);
+  }
+
+  decode(buffer: Buffer): Promise<unknown> {
+    return this.registry.decode(buffer);
+  }
+
+  /** True when the registry answers its subjects listing. */
+  async isReachable(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.url}/subjects`, { signal: AbortSignal.timeout(2000) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+}
