@@ -108,6 +108,7 @@ export async function startConsumer<E extends { type: string }, D>(
   const deadLetterTopic = options.deadLetterTopic ?? `${options.groupId}.dlq`;
   const observer = options.observer ?? {};
   const stopSignal = new AbortController();
+  let inFlight = 0;
 
   const deadLetters = new EventProducer(options.kafka, options.codec);
   const consumer: Consumer = options.kafka.consumer({
@@ -221,26 +222,44 @@ export async function startConsumer<E extends { type: string }, D>(
     autoCommit: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      const record: RecordContext = {
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key?.toString() ?? null,
-        headers: headersAsText(message.headers),
-        attempt: 1,
-      };
-      let done = false;
-      while (!done && !stopSignal.signal.aborted) done = await processRecord(message, record, heartbeat);
-      // Committing the next offset marks this record consumed; skipped when stopping mid-retry so it comes back.
-      if (done)
-        await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
+      // Once stopping, records not yet started stay uncommitted; the group hands them out again.
+      if (stopSignal.signal.aborted) return;
+      inFlight += 1;
+      try {
+        await consumeOne(topic, partition, message, heartbeat);
+      } finally {
+        inFlight -= 1;
+      }
     },
   });
+
+  async function consumeOne(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ) {
+    const record: RecordContext = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      headers: headersAsText(message.headers),
+      attempt: 1,
+    };
+    let done = false;
+    while (!done && !stopSignal.signal.aborted) done = await processRecord(message, record, heartbeat);
+    // Committing the next offset marks this record consumed; skipped when stopping mid-retry so it comes back.
+    if (done)
+      await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
+  }
 
   return {
     groupId: options.groupId,
     async stop() {
       stopSignal.abort();
+      // Commit what finished before leaving: kafkajs refuses commits once its own stop has begun.
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       await consumer.stop();
       await consumer.disconnect();
       await deadLetters.disconnect();

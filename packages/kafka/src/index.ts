@@ -16,6 +16,7 @@ export {
   PermanentError,
   RetriableError,
 } from './errors.ts';
+export { committedOffsets, readTopic, type StoredRecord } from './inspect.ts';
 export { EventProducer, type OutgoingRecord } from './producer.ts';
 export { SchemaCodec } from './registry.ts';
 export { stopOnSignals } from './shutdown.ts';

@@ -1,0 +1,1 @@
+create database df_middleware_registry;

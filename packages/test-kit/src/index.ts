@@ -1,0 +1,10 @@
+export {
+  createTestDatabase,
+  createTestTopics,
+  type TestDatabase,
+  testCodec,
+  testKafka,
+  testStack,
+} from './fixtures.ts';
+export { uniqueName } from './stack.ts';
+export { type WaitOptions, waitFor } from './wait-for.ts';

@@ -1,0 +1,8 @@
+/** What the global setup hands to every test file through vitest's `inject`. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string[];
+    schemaRegistryUrl: string;
+    databaseUrl: string;
+  }
+}
