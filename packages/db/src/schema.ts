@@ -59,7 +59,27 @@ export interface SyncStateTable {
   last_success_at: Timestamp | null;
 }
 
+/** Events accepted while Kafka was unreachable, waiting to be published in `seq` order. */
+export interface IngressSpoolTable {
+  seq: Generated<number>;
+  topic: string;
+  record_key: string;
+  value: JSONColumnType<object>;
+  headers: JSONColumnType<Record<string, string>>;
+  spooled_at: DefaultedTimestamp;
+}
+
+/** Dedupe keys of accepted deliveries, so a redelivery is acknowledged but not published again. */
+export interface IngressReceiptsTable {
+  dedupe_key: string;
+  source: string;
+  event_ids: JSONColumnType<string[]>;
+  received_at: DefaultedTimestamp;
+}
+
 export interface Database {
+  ingress_spool: IngressSpoolTable;
+  ingress_receipts: IngressReceiptsTable;
   webhook_events: WebhookEventsTable;
   sync_log: SyncLogTable;
   contact_mappings: ContactMappingsTable;

@@ -16,13 +16,15 @@ describe('migrations', () => {
   it('apply to an empty database and create the seed tables with their indexes', async () => {
     expect(await ensureDatabase(url.toString())).toBe(true);
     const { results } = await migrateToLatest(db);
-    expect(results?.map((r) => r.status)).toEqual(['Success']);
+    expect(results?.map((r) => r.status)).toEqual(['Success', 'Success']);
 
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'
       order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'contact_mappings',
+      'ingress_receipts',
+      'ingress_spool',
       'sync_log',
       'sync_state',
       'webhook_events',
@@ -55,7 +57,7 @@ describe('migrations', () => {
       source: 'aloware',
       event_type: 'contact.created',
       entity_type: 'contact',
-      payload_json: { a: 1 },
+      payload_json: JSON.stringify({ a: 1 }),
     };
     await db
       .insertInto('webhook_events')

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as seedTables from './20261126T0030_seed_tables.ts';
+import * as ingressSpool from './20261126T0100_ingress_spool.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -7,4 +8,5 @@ import * as seedTables from './20261126T0030_seed_tables.ts';
  */
 export const migrations: Record<string, Migration> = {
   '20261126T0030_seed_tables': seedTables,
+  '20261126T0100_ingress_spool': ingressSpool,
 };

@@ -1,0 +1,36 @@
+/**
+ * Personal data never reaches a log line whole: phones keep their last 4 digits, e-mails the first letter and
+ * the domain. Applied to every string value a logger writes, so a field that was not expected to carry PII is
+ * still masked.
+ */
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+// E.164 or loosely formatted numbers of 7+ digits (optionally with +, spaces, dashes, dots, parentheses).
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+const PHONE = /\+?\(?\d[\d\s().-]{5,}\d/g;
+
+export function maskText(text: string): string {
+  return text
+    .replace(EMAIL, (_m, first: string, domain: string) => `${first}***@${domain}`)
+    .replace(PHONE, (match) => {
+      if (ISO_DATE.test(match)) return match;
+      const digits = match.replace(/\D/g, '');
+      return digits.length >= 7 ? `***${digits.slice(-4)}` : match;
+    });
+}
+
+/** Keys whose values are never logged at all, only their presence. */
+const SECRET_KEYS = /pass(word)?|secret|token|authorization|api[_-]?key|signature|cookie|body|message|raw|payload/i;
+
+export function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (SECRET_KEYS.test(key) && key !== 'msg') out[key] = '[redacted]';
+    else if (typeof value === 'string') out[key] = maskText(value);
+    else if (value instanceof Error) out[key] = { name: value.name, message: maskText(value.message) };
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = maskFields(value as Record<string, unknown>);
+    } else out[key] = value;
+  }
+  return out;
+}

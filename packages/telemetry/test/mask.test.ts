@@ -1,0 +1,34 @@
+import { createLogger, maskText } from '@df/telemetry';
+import { describe, expect, it } from 'vitest';
+
+describe('log masking', () => {
+  it('masks phones and e-mails inside any text', () => {
+    expect(maskText('call +12025550142 or (202) 555-0199')).toBe('call ***0142 or ***0199');
+    expect(maskText('from Jane.Doe@Example.com')).toBe('from J***@Example.com');
+    expect(maskText('order 42 at 10:30')).toBe('order 42 at 10:30');
+    expect(maskText('at 2026-11-26T00:30:00Z')).toBe('at 2026-11-26T00:30:00Z');
+  });
+
+  it('never writes secrets or message bodies, and masks nested personal data', () => {
+    const lines: string[] = [];
+    const log = createLogger({ service: 'test' }, { write: (l) => lines.push(l) });
+    log.info('sms received from +12025550142', {
+      body: 'STOP',
+      apiToken: 'sk-123',
+      contact: { email: 'a.person@example.com', phone: '+12025550142' },
+      attempts: 2,
+    });
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'test',
+      msg: 'sms received from ***0142',
+      body: '[redacted]',
+      apiToken: '[redacted]',
+      contact: { email: 'a***@example.com', phone: '***0142' },
+      attempts: 2,
+    });
+    expect(lines[0]).not.toContain('STOP');
+    expect(lines[0]).not.toContain('sk-123');
+  });
+});

@@ -1,0 +1,31 @@
+import type Router from '@koa/router';
+import { verifyOperatorToken } from '../auth/operator.ts';
+import type { IngressMetrics } from '../metrics.ts';
+
+export interface HealthDeps {
+  metrics: IngressMetrics;
+  operatorToken: string | undefined;
+  /** Whether Kafka and the registry answer right now. */
+  readiness: () => Promise<{ kafka: boolean; registry: boolean }>;
+}
+
+/**
+ * Liveness and readiness carry no data and stay open for orchestrators' probes; metrics name routes and
+ * volumes, so they need the operator token.
+ */
+export function registerHealthRoutes(router: Router, deps: HealthDeps) {
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const checks = await deps.readiness();
+    const ready = checks.kafka && checks.registry;
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+  });
+  router.get('/metrics', async (ctx) => {
+    verifyOperatorToken(ctx.get('authorization') || undefined, deps.operatorToken);
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+}

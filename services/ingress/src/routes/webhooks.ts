@@ -1,0 +1,111 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { verifyAlowareAuth } from '../auth/aloware.ts';
+import type { GhlVerifier } from '../auth/ghl-signature.ts';
+import { verifyTextingAuth } from '../auth/texting-signature.ts';
+import { type IngressConfig, isAllowedAlowareEvent } from '../config.ts';
+import { readJsonBody } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
+import { normalizeAloware } from '../normalizers/aloware.ts';
+import { normalizeGhl } from '../normalizers/ghl.ts';
+import { normalizeTexting } from '../normalizers/texting.ts';
+import { acceptDelivery, type DeliveryDeps } from './deliveries.ts';
+
+export interface WebhookDeps extends DeliveryDeps {
+  config: IngressConfig;
+  ghlVerifier: GhlVerifier;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A normalizer refusing the body's shape is the sender's error: 400 with the reason, nothing published. */
+function normalizeOr400<T>(normalize: () => T): T {
+  try {
+    return normalize();
+  } catch (error) {
+    throw new HttpError(400, 'invalid_payload', (error as Error).message);
+  }
+}
+
+async function alowareWebhook(ctx: Context, deps: WebhookDeps) {
+  // Credentials first: an unauthenticated caller learns nothing about body limits or parsing.
+  verifyAlowareAuth(ctx.get('authorization') || undefined, deps.config.aloware);
+  const { json } = await readJsonBody(ctx, deps.config.bodyLimitBytes);
+  if (!isObject(json)) throw new HttpError(400, 'invalid_payload', 'expected a JSON object');
+  // "Test & Validate" in Aloware's UI sends this; it must succeed and change nothing.
+  if (json.test_payload === true) {
+    deps.metrics.ignored.inc({ source: 'aloware', reason: 'test_payload' });
+    ctx.body = { accepted: 0, test: true };
+    return;
+  }
+  const eventName = typeof json.event === 'string' ? json.event : '';
+  if (!isAllowedAlowareEvent(eventName, deps.config.aloware.allowedEvents)) {
+    deps.metrics.ignored.inc({ source: 'aloware', reason: 'filtered' });
+    ctx.body = { accepted: 0, filtered: true };
+    return;
+  }
+  const drafts = normalizeOr400(() =>
+    normalizeAloware(json, {
+      timeZone: deps.config.aloware.timeZone,
+      defaultTenant: deps.config.aloware.defaultTenant,
+    }),
+  );
+  await acceptDelivery(ctx, deps, 'aloware', drafts, json);
+}
+
+/** Both GHL routes: signature over the raw bytes, timestamp window, then `webhookId` as the delivery's identity. */
+async function verifiedGhlBody(ctx: Context, deps: WebhookDeps): Promise<Record<string, unknown>> {
+  const { json } = await readJsonBody(ctx, deps.config.bodyLimitBytes, (raw) =>
+    deps.ghlVerifier.verify(raw, {
+      ghlSignature: ctx.get('x-ghl-signature') || undefined,
+      legacySignature: ctx.get('x-wh-signature') || undefined,
+    }),
+  );
+  deps.ghlVerifier.checkTimestamp(json);
+  if (!isObject(json)) throw new HttpError(400, 'invalid_payload', 'expected a JSON object');
+  return json;
+}
+
+async function ghlWebhook(ctx: Context, deps: WebhookDeps) {
+  const json = await verifiedGhlBody(ctx, deps);
+  const drafts = normalizeOr400(() => normalizeGhl(json));
+  const webhookId = typeof json.webhookId === 'string' ? json.webhookId : undefined;
+  await acceptDelivery(ctx, deps, 'ghl', drafts, json, webhookId);
+}
+
+async function ghlProviderWebhook(ctx: Context, deps: WebhookDeps) {
+  const json = await verifiedGhlBody(ctx, deps);
+  if (json.type !== 'ProviderOutboundMessage') {
+    throw new HttpError(400, 'invalid_payload', 'expected a ProviderOutboundMessage delivery');
+  }
+  const drafts = normalizeOr400(() => normalizeGhl(json));
+  const webhookId = typeof json.webhookId === 'string' ? json.webhookId : undefined;
+  await acceptDelivery(ctx, deps, 'ghl', drafts, json, webhookId);
+}
+
+async function textingWebhook(ctx: Context, deps: WebhookDeps) {
+  const { json } = await readJsonBody(ctx, deps.config.bodyLimitBytes, (raw) =>
+    verifyTextingAuth(
+      raw,
+      {
+        signature: ctx.get('x-texting-signature') || undefined,
+        timestamp: ctx.get('x-texting-timestamp') || undefined,
+        sharedSecret: ctx.get('x-texting-secret') || undefined,
+      },
+      deps.config.texting,
+    ),
+  );
+  if (!isObject(json)) throw new HttpError(400, 'invalid_payload', 'expected a JSON object');
+  const drafts = normalizeOr400(() =>
+    normalizeTexting(json, { defaultTenant: deps.config.texting.defaultTenant }),
+  );
+  await acceptDelivery(ctx, deps, 'texting', drafts, json);
+}
+
+export function registerWebhookRoutes(router: Router, deps: WebhookDeps) {
+  router.post('/webhooks/aloware', (ctx) => alowareWebhook(ctx, deps));
+  router.post('/webhooks/ghl', (ctx) => ghlWebhook(ctx, deps));
+  router.post('/webhooks/ghl/provider', (ctx) => ghlProviderWebhook(ctx, deps));
+  router.post('/webhooks/texting', (ctx) => textingWebhook(ctx, deps));
+}
