@@ -33,6 +33,10 @@ export interface SyncLogTable {
   finished_at: Timestamp | null;
   error_message: string | null;
   correlation_id: string | null;
+  /** The event or command the operation answered. */
+  event_id: string | null;
+  /** The service (consumer group) that performed it. */
+  service: string | null;
 }
 
 /** Aloware contact id ↔ GHL contact id, with the normalized phone and e-mail used to match them. */

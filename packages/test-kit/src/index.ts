@@ -1,4 +1,12 @@
 export {
+  alowareDeliveries,
+  alowareFixture,
+  alowareFixtureFiles,
+  FIXTURES_DIR,
+  ghlExample,
+  ghlExamples,
+} from './contract-fixtures.ts';
+export {
   createTestDatabase,
   createTestTopics,
   type TestDatabase,

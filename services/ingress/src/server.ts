@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Database } from '@df/db';
 import { createKafka, EventProducer, isKafkaReachable, SchemaCodec } from '@df/kafka';
+import { topicSchemas } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import { createIngressApp } from './app.ts';
@@ -9,7 +10,6 @@ import type { IngressConfig } from './config.ts';
 import { DurablePublisher } from './durability/durable-publisher.ts';
 import { SpoolDrainer } from './durability/spool-drainer.ts';
 import { createIngressMetrics } from './metrics.ts';
-import { topicSchemas } from './topic-schemas.ts';
 
 export interface IngressInfrastructure {
   kafkaBrokers: string[];

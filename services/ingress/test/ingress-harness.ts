@@ -123,12 +123,3 @@ export async function startTestIngress(
     },
   };
 }
-
-const ALOWARE_FIXTURES = join(import.meta.dirname, '../../../test/fixtures/aloware');
-
-/** Every Aloware webhook delivery fixture (the REST examples and the test payload are not deliveries). */
-export function alowareDeliveries(): Array<{ name: string; body: Record<string, unknown> }> {
-  return readdirSync(ALOWARE_FIXTURES)
-    .filter((f) => f.endsWith('.json') && f !== 'test-payload.json')
-    .map((f) => ({ name: f, body: JSON.parse(readFileSync(join(ALOWARE_FIXTURES, f), 'utf8')) }));
-}

@@ -1,9 +1,9 @@
 import { TOPICS } from '@df/contracts';
+import { alowareDeliveries } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALOWARE_PASS,
   ALOWARE_USER,
-  alowareDeliveries,
   basicAuth,
   type IngressUnderTest,
   OPERATOR_TOKEN,

@@ -23,7 +23,6 @@ export function toDelivery(
     topicPrefix: string;
     correlationId: string;
     traceparent?: string;
-    deliveryKey?: string;
     now?: Date;
   },
 ): { delivery: Delivery; envelopes: EventEnvelope[] } {
@@ -36,8 +35,9 @@ export function toDelivery(
     envelopes,
     delivery: {
       source,
-      // One delivery may carry several events (an SMS and the opt-out it expresses); the first one names it.
-      dedupeKey: `${source}:${meta.deliveryKey ?? drafts[0]!.dedupeKey}`,
+      // One delivery may carry several events (an SMS and the opt-out it expresses); the first one names it
+      // (for GHL that is its `webhookId`).
+      dedupeKey: drafts[0]!.dedupeKey,
       topic,
       eventIds: envelopes.map((e) => e.id),
       records: envelopes.map((envelope) => ({
@@ -67,7 +67,6 @@ export async function acceptDelivery(
   source: WebhookSource,
   drafts: EventDraft[],
   raw: unknown,
-  deliveryKey?: string,
 ): Promise<DeliveryOutcome | 'empty'> {
   if (drafts.length === 0) {
     metrics.ignored.inc({ source, reason: 'no_events' });
@@ -81,7 +80,6 @@ export async function acceptDelivery(
     topicPrefix,
     correlationId,
     traceparent,
-    deliveryKey,
   });
   const outcome = await publisher.accept(delivery);
   if (outcome === 'duplicate') {

@@ -70,8 +70,7 @@ async function verifiedGhlBody(ctx: Context, deps: WebhookDeps): Promise<Record<
 async function ghlWebhook(ctx: Context, deps: WebhookDeps) {
   const json = await verifiedGhlBody(ctx, deps);
   const drafts = normalizeOr400(() => normalizeGhl(json));
-  const webhookId = typeof json.webhookId === 'string' ? json.webhookId : undefined;
-  await acceptDelivery(ctx, deps, 'ghl', drafts, json, webhookId);
+  await acceptDelivery(ctx, deps, 'ghl', drafts, json);
 }
 
 async function ghlProviderWebhook(ctx: Context, deps: WebhookDeps) {
@@ -80,8 +79,7 @@ async function ghlProviderWebhook(ctx: Context, deps: WebhookDeps) {
     throw new HttpError(400, 'invalid_payload', 'expected a ProviderOutboundMessage delivery');
   }
   const drafts = normalizeOr400(() => normalizeGhl(json));
-  const webhookId = typeof json.webhookId === 'string' ? json.webhookId : undefined;
-  await acceptDelivery(ctx, deps, 'ghl', drafts, json, webhookId);
+  await acceptDelivery(ctx, deps, 'ghl', drafts, json);
 }
 
 async function textingWebhook(ctx: Context, deps: WebhookDeps) {

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { E164Phone, IsoDateTime, Tenant } from './scalars.ts';
+import { CONSUMER_GROUPS } from './topics.ts';
+
+const ConsumerGroupName = z.enum(CONSUMER_GROUPS);
+
+const ContactTarget = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('phone'), phone: E164Phone }),
+  z.object({ by: z.literal('aloware_id'), alowareContactId: z.string().min(1) }),
+  z.object({ by: z.literal('ghl_id'), ghlContactId: z.string().min(1) }),
+]);
+
+const ListTarget = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('tag'), tag: z.string().min(1) }),
+  z.object({ by: z.literal('list_name'), listName: z.string().min(1) }),
+]);
+
+function defineCommand<const T extends string, D extends z.ZodType>(type: T, data: D) {
+  return z.object({
+    id: z.uuid(),
+    type: z.literal(type),
+    tenant: Tenant,
+    requestedAt: IsoDateTime,
+    /** Operator identity (user or CLI), for the audit trail. */
+    requestedBy: z.string().min(1),
+    correlationId: z.string().min(1),
+    data,
+  });
+}
+
+/** Operator requests on `commands.v1`: the only way to ask for work outside the webhook flow. */
+export const Command = z.discriminatedUnion('type', [
+  defineCommand('contact.sync_requested', z.object({ target: ContactTarget })),
+  defineCommand('list.rebuild_requested', z.object({ target: ListTarget })),
+  defineCommand(
+    'replay.requested',
+    z.object({
+      group: ConsumerGroupName,
+      from: IsoDateTime,
+      // Guarantee 7: a replay rebuilds projections without calling out unless asked for explicitly.
+      mode: z.enum(['projections_only', 'with_side_effects']),
+    }),
+  ),
+  defineCommand('dead_letters.redrive_requested', z.object({ group: ConsumerGroupName })),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];

@@ -1,0 +1,48 @@
+import type { EventSource } from './scalars.ts';
+
+export const TOPICS = {
+  aloware: 'aloware.events.v1',
+  ghl: 'ghl.events.v1',
+  texting: 'texting.events.v1',
+  commands: 'commands.v1',
+  outcomes: 'sync.outcomes.v1',
+} as const;
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const CONSUMER_GROUPS = [
+  'contact-sync',
+  'call-sync',
+  'list-sync',
+  'messaging-relay',
+  'audit',
+] as const;
+export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
+
+export function deadLetterTopic(group: ConsumerGroup): `${ConsumerGroup}.dlq` {
+  return `${group}.dlq`;
+}
+
+/** Same shape as `@df/kafka`'s `TopicDeclaration`, which provisions them. */
+export interface TopicDeclaration {
+  name: string;
+  partitions: number;
+  configs?: Record<string, string>;
+}
+
+// Kafka is the source of truth and projections are rebuilt from it, so nothing may expire.
+const KEEP_FOREVER = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+
+export const TOPIC_DECLARATIONS: TopicDeclaration[] = [
+  ...Object.values(TOPICS).map((name) => ({ name, partitions: 6, configs: KEEP_FOREVER })),
+  // One partition keeps dead letters in failure order, which is the order an operator redrives them in.
+  ...CONSUMER_GROUPS.map((group) => ({ name: deadLetterTopic(group), partitions: 1, configs: KEEP_FOREVER })),
+];
+
+export function topicForSource(source: Exclude<EventSource, 'operator'>): TopicName {
+  return TOPICS[source];
+}
+
+/** Confluent TopicNameStrategy subject for record values. */
+export function subjectFor(topic: string): string {
+  return `${topic}-value`;
+}
