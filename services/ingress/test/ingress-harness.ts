@@ -1,6 +1,4 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EventEnvelope, TOPIC_DECLARATIONS } from '@df/contracts';
 import { provisionTopics, readTopic } from '@df/kafka';
 import { createLogger } from '@df/telemetry';

@@ -23,7 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_ids', 'jsonb', (c) => c.notNull())
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('ingress_receipts_received_at_idx').on('ingress_receipts').column('received_at').execute();
+  await db.schema
+    .createIndex('ingress_receipts_received_at_idx')
+    .on('ingress_receipts')
+    .column('received_at')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
