@@ -50,6 +50,16 @@ export interface ContactMappingsTable {
   sync_direction: string;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+  tenant: string | null;
+  /** Per synced field: the accepted value, its source time and side (contact-sync's conflict memory). */
+  field_states: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The synced fields each tool is believed to hold right now. */
+  ghl_known: JSONColumnType<Record<string, unknown>> | null;
+  aloware_known: JSONColumnType<Record<string, unknown>> | null;
+  /** Fingerprint of the last write into each tool: a webhook carrying exactly that is our own echo. */
+  ghl_written_fingerprint: string | null;
+  aloware_written_fingerprint: string | null;
+  deleted_in_ghl_at: Timestamp | null;
 }
 
 /** Cursors of backfill and reconciliation runs. */
@@ -81,7 +91,14 @@ export interface IngressReceiptsTable {
   received_at: DefaultedTimestamp;
 }
 
+/** Events contact-sync has fully processed: a redelivery finds its id here and changes nothing. */
+export interface ContactSyncProcessedTable {
+  event_id: string;
+  processed_at: DefaultedTimestamp;
+}
+
 export interface Database {
+  contact_sync_processed: ContactSyncProcessedTable;
   ingress_spool: IngressSpoolTable;
   ingress_receipts: IngressReceiptsTable;
   webhook_events: WebhookEventsTable;

@@ -20,11 +20,19 @@ export function createLogger(
   base: Record<string, unknown>,
   opts: { level?: LogLevel; write?: (line: string) => void } = {},
 ): Logger {
-  const threshold = ORDER[opts.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? ORDER.info;
+  const threshold =
+    ORDER[opts.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? ORDER.info;
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg: maskText(msg), ...maskFields({ ...base, ...fields }) }));
+    write(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        msg: maskText(msg),
+        ...maskFields({ ...base, ...fields }),
+      }),
+    );
   };
   return {
     debug: (msg, fields) => log('debug', msg, fields),

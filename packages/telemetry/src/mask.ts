@@ -19,7 +19,8 @@ export function maskText(text: string): string {
 }
 
 /** Keys whose values are never logged at all, only their presence. */
-const SECRET_KEYS = /pass(word)?|secret|token|authorization|api[_-]?key|signature|cookie|body|message|raw|payload/i;
+const SECRET_KEYS =
+  /pass(word)?|secret|token|authorization|api[_-]?key|signature|cookie|body|message|raw|payload/i;
 
 export function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

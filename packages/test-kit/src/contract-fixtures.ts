@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The tools' real contracts, copied into the repository (test/fixtures): Aloware webhook deliveries and REST
+ * The tools' real contracts, copied unmodified into packages/simulators/contracts: Aloware deliveries, REST
  * examples, GHL's webhook pages with their JSON examples.
  */
-export const FIXTURES_DIR = join(import.meta.dirname, '../../../test/fixtures');
+export const FIXTURES_DIR = join(import.meta.dirname, '../../simulators/contracts');
 
 export const alowareFixtureFiles = (): string[] =>
   readdirSync(join(FIXTURES_DIR, 'aloware')).filter((file) => file.endsWith('.json'));

@@ -1,0 +1,386 @@
+/**
+ * Typed client of Aloware's public token API (`/api/v1/webhook/…`, see shared/docs/aloware-api.md §7).
+ * The token travels as `api_token`: in the query string on GET, in the JSON body on POST. It never appears in an
+ * error message. Every answer is checked at the boundary: content type JSON (the SPA answers unknown routes
+ * with 200 HTML) and a zod shape.
+ */
+import type { z } from 'zod';
+import { AlowareError, codeForStatus } from './errors.ts';
+import {
+  type AlowareContact,
+  type AlowareUser,
+  alowareContactSchema,
+  errorBodySchema,
+  messageResponseSchema,
+  usersResponseSchema,
+} from './schemas.ts';
+
+export interface AlowareClientOptions {
+  /** `https://app.aloware.com` (the `/api/v1/webhook` prefix is added unless already present). */
+  baseUrl: string;
+  apiToken: string;
+  /** Per-request timeout (default 15 000 ms; the real API takes 1–1.5 s). */
+  timeoutMs?: number;
+  /** Injectable fetch (defaults to the global one). */
+  fetch?: typeof fetch;
+}
+
+type Scalar = string | number | boolean | null;
+
+/** Lead API input (POST /webhook/forms). Camel-case here, Aloware's snake-case on the wire. */
+export interface ContactFormInput {
+  phoneNumber: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  name?: string | null;
+  email?: string | null;
+  companyName?: string | null;
+  leadSource?: string | null;
+  timezone?: string | null;
+  address?: string | null;
+  city?: string | null;
+  state?: string | null;
+  zipcode?: string | null;
+  country?: string | null;
+  website?: string | null;
+  notes?: string | null;
+  csf1?: string | null;
+  csf2?: string | null;
+  dateOfBirth?: string | null;
+  /** Owner (agent) id. */
+  userId?: number;
+  dispositionStatusId?: number;
+  /** Tag names, sent comma-separated (Aloware adds them; it cannot remove tags). */
+  tags?: string[];
+  /** Id of one existing tag. */
+  tagId?: number;
+  /** Contact-list (power-dialer) ids to add the contact to, sent comma-separated. */
+  listIds?: number[];
+  /** Add to the owner's power dialer. */
+  addToPowerDialer?: boolean;
+  powerDialerPosition?: 'top' | 'bottom';
+  sequenceId?: number;
+  forceUpdateSequence?: boolean;
+  lineId?: number;
+  isDnc?: boolean;
+  /** Must be true to update an existing contact (otherwise Aloware answers 409). */
+  forceUpdate?: boolean;
+  /** Account-defined custom fields, sent as flat keys. */
+  customFields?: Record<string, Scalar>;
+}
+
+export interface ContactFormResult {
+  outcome: 'created' | 'updated';
+  message: string;
+}
+
+export interface SendSmsInput {
+  to: string;
+  message: string;
+  /** Sender line number (E.164); or `lineId`. */
+  from?: string;
+  lineId?: number;
+  /** -1 = company, 0/undefined = the contact's owner, an id = that user. */
+  userId?: number;
+  imageUrl?: string;
+  forceRandom?: boolean;
+  customFields?: { custom_field_1?: string; custom_field_2?: string; custom_field_3?: string };
+}
+
+export type SequenceTarget =
+  | { phoneNumber: string; contactId?: never }
+  | { contactId: number; phoneNumber?: never };
+
+export type EnrollSequenceInput = SequenceTarget & { sequenceId: number; forceEnroll?: boolean };
+
+export interface TwoLeggedCallInput {
+  userId?: number;
+  userPhoneNumber?: string;
+  ringGroupId?: number;
+  contactPhoneNumber?: string;
+  contactId?: number;
+  linePhoneNumber?: string;
+  lineId?: number;
+}
+
+export interface AlowareClient {
+  /** Creates (201) or, with `forceUpdate`, updates (200) the contact with this phone number. 409 → `conflict`. */
+  upsertContactForm(input: ContactFormInput): Promise<ContactFormResult>;
+  /** The contact with this number, or null when Aloware has none (404). */
+  lookupContactByPhone(phoneNumber: string): Promise<AlowareContact | null>;
+  /** Accepted (202) — not delivered; the outcome arrives as an `OutboundSMS-Disposition*` webhook. */
+  sendSms(input: SendSmsInput): Promise<{ message: string }>;
+  /** Removes the contact from every power-dialer list; false when Aloware does not know the id (404). */
+  removeFromPowerDialerLists(contactId: number): Promise<boolean>;
+  /** Empties one list; false when the list id is unknown. */
+  clearPowerDialerList(listId: number): Promise<boolean>;
+  /** Empties a user's power-dialer lists; false when the user id is unknown. */
+  clearUserPowerDialerLists(userId: number): Promise<boolean>;
+  enrollSequence(input: EnrollSequenceInput): Promise<{ message: string }>;
+  disenrollSequence(target: SequenceTarget): Promise<{ message: string }>;
+  listUsers(): Promise<AlowareUser[]>;
+  twoLeggedCall(input: TwoLeggedCallInput): Promise<{ message: string }>;
+}
+
+const PREFIX = '/api/v1/webhook';
+
+function apiBase(baseUrl: string): string {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  return trimmed.endsWith(PREFIX) ? trimmed : `${trimmed}${PREFIX}`;
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function serverMessage(json: unknown): string | undefined {
+  const parsed = errorBodySchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { error, message, errors } = parsed.data;
+  if (error) return error;
+  if (message) return message;
+  const first = errors ? Object.values(errors)[0]?.[0] : undefined;
+  return first;
+}
+
+function compact(entries: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+const bit = (v: boolean | undefined) => (v === undefined ? undefined : v ? 1 : 0);
+
+interface RawAnswer {
+  status: number;
+  json: unknown;
+}
+
+export function createAlowareClient(options: AlowareClientOptions): AlowareClient {
+  const base = apiBase(options.baseUrl);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const doFetch = options.fetch ?? fetch;
+  const token = options.apiToken;
+
+  /**
+   * One HTTP exchange. Resolves for 2xx JSON answers and for the statuses in `accept`; throws AlowareError for
+   * everything else.
+   */
+  async function call(
+    operation: string,
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, unknown>,
+    accept: number[] = [],
+  ): Promise<RawAnswer> {
+    const url = new URL(`${base}${path}`);
+    const init: RequestInit = {
+      method,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    };
+    if (method === 'GET') {
+      url.searchParams.set('api_token', token);
+      for (const [k, v] of Object.entries(params))
+        if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    } else {
+      init.body = JSON.stringify({ api_token: token, ...compact(params) });
+    }
+
+    let response: Response;
+    try {
+      response = await doFetch(url, init);
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // The cause is dropped on purpose: undici's errors can carry the request URL (with the token on GET).
+      throw new AlowareError({ code: timedOut ? 'timeout' : 'network', operation });
+    }
+
+    const contentType = response.headers.get('content-type') ?? '';
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw new AlowareError({ code: 'network', operation, status: response.status });
+    }
+    let json: unknown;
+    let isJson = false;
+    if (contentType.includes('json')) {
+      try {
+        json = JSON.parse(text);
+        isJson = true;
+      } catch {
+        isJson = false;
+      }
+    }
+
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok || accept.includes(response.status)) {
+      if (!isJson) {
+        // Aloware answers any undocumented GET path with its SPA's HTML and 200.
+        throw new AlowareError({
+          code: 'invalid_response',
+          operation,
+          status: response.status,
+          serverMessage: `expected JSON, got ${contentType.split(';')[0] || 'no content type'}`,
+        });
+      }
+      return { status: response.status, json };
+    }
+    throw new AlowareError({
+      code: codeForStatus(response.status),
+      operation,
+      status: response.status,
+      serverMessage: isJson ? serverMessage(json) : undefined,
+      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+    });
+  }
+
+  function parse<S extends z.ZodType>(operation: string, schema: S, answer: RawAnswer): z.infer<S> {
+    const result = schema.safeParse(answer.json);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new AlowareError({
+        code: 'invalid_response',
+        operation,
+        status: answer.status,
+        serverMessage: issue
+          ? `unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`
+          : undefined,
+      });
+    }
+    return result.data;
+  }
+
+  async function messageCall(operation: string, path: string, params: Record<string, unknown>) {
+    const answer = await call(operation, 'POST', path, params);
+    return { message: parse(operation, messageResponseSchema, answer).message };
+  }
+
+  async function found(operation: string, path: string, params: Record<string, unknown>): Promise<boolean> {
+    const answer = await call(operation, 'POST', path, params, [404]);
+    parse(operation, messageResponseSchema, answer);
+    return answer.status !== 404;
+  }
+
+  function target(t: SequenceTarget): Record<string, unknown> {
+    return t.phoneNumber !== undefined
+      ? { source: 'phone_number', phone_number: t.phoneNumber }
+      : { source: 'aloware', id: t.contactId };
+  }
+
+  return {
+    async upsertContactForm(input) {
+      const operation = 'upsertContactForm';
+      const answer = await call(operation, 'POST', '/forms', {
+        ...input.customFields,
+        phone_number: input.phoneNumber,
+        first_name: input.firstName,
+        last_name: input.lastName,
+        name: input.name,
+        email: input.email,
+        company_name: input.companyName,
+        lead_source: input.leadSource,
+        timezone: input.timezone,
+        address: input.address,
+        city: input.city,
+        state: input.state,
+        zipcode: input.zipcode,
+        country: input.country,
+        website: input.website,
+        notes: input.notes,
+        csf1: input.csf1,
+        csf2: input.csf2,
+        date_of_birth: input.dateOfBirth,
+        user_id: input.userId,
+        disposition_status_id: input.dispositionStatusId,
+        tags: input.tags && input.tags.length > 0 ? input.tags.join(',') : undefined,
+        tag_id: input.tagId,
+        list_ids: input.listIds && input.listIds.length > 0 ? input.listIds.join(',') : undefined,
+        add_to_powerdialer: bit(input.addToPowerDialer),
+        powerdialer_position: input.powerDialerPosition,
+        sequence_id: input.sequenceId,
+        force_update_sequence: bit(input.forceUpdateSequence),
+        line_id: input.lineId,
+        is_dnc: bit(input.isDnc),
+        force_update: bit(input.forceUpdate),
+      });
+      const { message } = parse(operation, messageResponseSchema, answer);
+      return { outcome: answer.status === 201 ? 'created' : 'updated', message };
+    },
+
+    async lookupContactByPhone(phoneNumber) {
+      const operation = 'lookupContactByPhone';
+      const answer = await call(
+        operation,
+        'GET',
+        '/contact/phone-number',
+        { phone_number: phoneNumber },
+        [404],
+      );
+      if (answer.status === 404) return null;
+      return parse(operation, alowareContactSchema, answer);
+    },
+
+    sendSms(input) {
+      return messageCall('sendSms', '/sms-gateway/send', {
+        to: input.to,
+        message: input.message,
+        from: input.from,
+        line_id: input.lineId,
+        user_id: input.userId,
+        image_url: input.imageUrl,
+        force_random: bit(input.forceRandom),
+        custom_fields: input.customFields,
+      });
+    },
+
+    removeFromPowerDialerLists(contactId) {
+      return found('removeFromPowerDialerLists', '/powerdialer-remove-contact-from-lists', {
+        contact_id: contactId,
+      });
+    },
+
+    clearPowerDialerList(listId) {
+      return found('clearPowerDialerList', '/powerdialer-clear-list', { list_id: listId });
+    },
+
+    clearUserPowerDialerLists(userId) {
+      return found('clearUserPowerDialerLists', '/powerdialer-clear-user-lists', { user_id: userId });
+    },
+
+    enrollSequence(input) {
+      return messageCall('enrollSequence', '/sequence-enroll', {
+        sequence_id: input.sequenceId,
+        ...target(input),
+        force_enroll: bit(input.forceEnroll),
+      });
+    },
+
+    disenrollSequence(t) {
+      return messageCall('disenrollSequence', '/sequence-disenroll', target(t));
+    },
+
+    async listUsers() {
+      const answer = await call('listUsers', 'GET', '/users', {});
+      return parse('listUsers', usersResponseSchema, answer);
+    },
+
+    twoLeggedCall(input) {
+      return messageCall('twoLeggedCall', '/two-legged-call', {
+        user_id: input.userId,
+        user_phone_number: input.userPhoneNumber,
+        ring_group_id: input.ringGroupId,
+        contact_phone_number: input.contactPhoneNumber,
+        contact_id: input.contactId,
+        line_phone_number: input.linePhoneNumber,
+        line_id: input.lineId,
+      });
+    },
+  };
+}

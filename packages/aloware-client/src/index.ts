@@ -1,0 +1,27 @@
+export {
+  type AlowareClient,
+  type AlowareClientOptions,
+  type ContactFormInput,
+  type ContactFormResult,
+  createAlowareClient,
+  type EnrollSequenceInput,
+  type SendSmsInput,
+  type SequenceTarget,
+  type TwoLeggedCallInput,
+} from './client.ts';
+export {
+  ALOWARE_ERROR_CODES,
+  AlowareError,
+  type AlowareErrorCode,
+  type AlowareErrorInit,
+  codeForStatus,
+  isAlowareError,
+} from './errors.ts';
+export {
+  type AlowareContact,
+  type AlowareUser,
+  alowareContactSchema,
+  alowareTagSchema,
+  alowareTimestampSchema,
+  alowareUserSchema,
+} from './schemas.ts';

@@ -1,0 +1,667 @@
+import { generateKeyPairSync, type KeyObject, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  type GhlSimulator,
+  type GhlWebhookReceiver,
+  ghlSpec,
+  startGhlSimulator,
+  startGhlWebhookReceiver,
+} from '@df/simulators';
+import { waitFor } from '@df/test-kit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const CONTACTS = '2021-07-28';
+const CONVERSATIONS = '2021-04-15';
+
+let sim: GhlSimulator;
+let hooks: GhlWebhookReceiver;
+let provider: GhlWebhookReceiver;
+let other: string;
+
+interface Call {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { version?: string | null; token?: string | null; form?: boolean } = {},
+): Promise<Call> {
+  const headers: Record<string, string> = {};
+  const version =
+    opts.version === undefined
+      ? path.startsWith('/conversations')
+        ? CONVERSATIONS
+        : CONTACTS
+      : opts.version;
+  if (version) headers.version = version;
+  const token = opts.token === undefined ? sim.pitToken : opts.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers['content-type'] = opts.form ? 'application/x-www-form-urlencoded' : 'application/json';
+    payload = opts.form
+      ? new URLSearchParams(body as Record<string, string>).toString()
+      : JSON.stringify(body);
+  }
+  const response = await fetch(sim.url + path, { method, headers, body: payload });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+}
+
+/** Request bodies are checked against the official request schema before they are sent. */
+function expectValidRequest(spec: 'contacts' | 'conversations' | 'oauth', schema: string, body: unknown) {
+  expect(ghlSpec().validateSchema(spec, schema, body)).toEqual([]);
+}
+
+function expectValidResponse(
+  spec: 'contacts' | 'conversations' | 'oauth',
+  method: string,
+  path: string,
+  res: Call,
+): void {
+  expect(ghlSpec().validateResponse(spec, method, path, res.status, res.body)).toEqual([]);
+}
+
+function webhookSchemaKeys(event: string): string[] {
+  const md = readFileSync(new URL(`../contracts/ghl/webhook-events/${event}.md`, import.meta.url), 'utf8');
+  const block = /```json json_schema\n([\s\S]*?)\n```/.exec(md)?.[1];
+  return Object.keys((JSON.parse(block as string) as { properties: Record<string, unknown> }).properties);
+}
+
+beforeAll(async () => {
+  hooks = await startGhlWebhookReceiver();
+  provider = await startGhlWebhookReceiver();
+  other = 'OtherLocation00000001';
+  sim = await startGhlSimulator({
+    locationIds: ['SimLocation000000001', other],
+    webhookUrl: hooks.url,
+    providerWebhookUrl: provider.url,
+    webhookRetry: { attempts: 4, baseDelayMs: 20 },
+  });
+});
+
+afterAll(async () => {
+  await sim.close();
+  await hooks.close();
+  await provider.close();
+});
+
+afterEach(() => {
+  sim.clearFaults();
+  sim.resetRateLimits();
+});
+
+describe('GHL simulator: contract with the OpenAPI files', () => {
+  it('every operation accepts spec-valid requests and answers spec-valid responses', async () => {
+    const loc = sim.locationId;
+    const create = {
+      locationId: loc,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      phone: '+1 555 010 0001',
+      tags: ['VIP'],
+    };
+    expectValidRequest('contacts', 'CreateContactDto', create);
+    const created = await call('POST', '/contacts/', create);
+    expect(created.status).toBe(201);
+    expectValidResponse('contacts', 'POST', '/contacts/', created);
+    const id = (created.body.contact as { id: string }).id;
+
+    const got = await call('GET', `/contacts/${id}`);
+    expectValidResponse('contacts', 'GET', '/contacts/{contactId}', got);
+    expect(got.body.contact).toMatchObject({ id, phone: '+15550100001', tags: ['vip'] });
+
+    const update = {
+      city: 'London',
+      dnd: true,
+      dndSettings: { SMS: { status: 'active', message: 'opted out' } },
+    };
+    expectValidRequest('contacts', 'UpdateContactDto', update);
+    const updated = await call('PUT', `/contacts/${id}`, update);
+    expect(updated.status).toBe(200);
+    expectValidResponse('contacts', 'PUT', '/contacts/{contactId}', updated);
+    expect(updated.body.succeded).toBe(true);
+
+    const upsert = { locationId: loc, email: 'ada@example.com', lastName: 'King' };
+    expectValidRequest('contacts', 'UpsertContactDto', upsert);
+    const upserted = await call('POST', '/contacts/upsert', upsert);
+    expectValidResponse('contacts', 'POST', '/contacts/upsert', upserted);
+    expect(upserted.body).toMatchObject({ new: false, contact: { id, lastName: 'King' } });
+
+    const tags = { tags: ['Follow Up'] };
+    expectValidRequest('contacts', 'TagsDTO', tags);
+    const added = await call('POST', `/contacts/${id}/tags`, tags);
+    expect(added.status).toBe(201);
+    expectValidResponse('contacts', 'POST', '/contacts/{contactId}/tags', added);
+    const removed = await call('DELETE', `/contacts/${id}/tags`, { tags: ['vip'] });
+    expect(removed.status).toBe(200);
+    expectValidResponse('contacts', 'DELETE', '/contacts/{contactId}/tags', removed);
+    expect(removed.body.tags).toEqual(['follow up']);
+
+    const note = { body: 'Called, no answer', userId: 'user1' };
+    expectValidRequest('contacts', 'NotesDTO', note);
+    const createdNote = await call('POST', `/contacts/${id}/notes`, note);
+    expect(createdNote.status).toBe(201);
+    expectValidResponse('contacts', 'POST', '/contacts/{contactId}/notes', createdNote);
+    const noteId = (createdNote.body.note as { id: string }).id;
+    const noteUpdate = await call('PUT', `/contacts/${id}/notes/${noteId}`, { body: 'Called back' });
+    expectValidResponse('contacts', 'PUT', '/contacts/{contactId}/notes/{id}', noteUpdate);
+    const noteList = await call('GET', `/contacts/${id}/notes`);
+    expectValidResponse('contacts', 'GET', '/contacts/{contactId}/notes', noteList);
+    expect(noteList.body.notes).toEqual([expect.objectContaining({ id: noteId, body: 'Called back' })]);
+
+    const search = await call('POST', '/contacts/search', {
+      locationId: loc,
+      page: 1,
+      pageLimit: 10,
+      filters: [{ field: 'tags', operator: 'eq', value: 'Follow Up' }],
+    });
+    expectValidResponse('contacts', 'POST', '/contacts/search', search);
+    expect(search.body.total).toBe(1);
+    const dup = await call(
+      'GET',
+      `/contacts/search/duplicate?locationId=${loc}&number=${encodeURIComponent('+15550100001')}`,
+    );
+    expectValidResponse('contacts', 'GET', '/contacts/search/duplicate', dup);
+    expect(dup.body.contact).toMatchObject({ id });
+
+    const conversation = { locationId: loc, contactId: id };
+    expectValidRequest('conversations', 'CreateConversationDto', conversation);
+    const conv = await call('POST', '/conversations/', conversation);
+    expect(conv.status).toBe(201);
+    expectValidResponse('conversations', 'POST', '/conversations/', conv);
+    const conversationId = (conv.body.conversation as { id: string }).id;
+    const found = await call('GET', `/conversations/search?locationId=${loc}&contactId=${id}`);
+    expectValidResponse('conversations', 'GET', '/conversations/search', found);
+    expect(found.body.total).toBe(1);
+
+    const oauth = sim.issueOAuthTokens();
+    const inbound = {
+      type: 'SMS',
+      conversationId,
+      contactId: id,
+      conversationProviderId: sim.conversationProviderId,
+      message: 'hello',
+    };
+    expectValidRequest('conversations', 'ProcessMessageBodyDto', inbound);
+    const imported = await call('POST', '/conversations/messages/inbound', inbound, {
+      token: oauth.accessToken,
+    });
+    expect(imported.status).toBe(200);
+    expectValidResponse('conversations', 'POST', '/conversations/messages/inbound', imported);
+
+    const send = { type: 'SMS', contactId: id, message: 'hi back' };
+    const sent = await call('POST', '/conversations/messages', send, { token: oauth.accessToken });
+    expect(sent.status).toBe(200);
+    expectValidResponse('conversations', 'POST', '/conversations/messages', sent);
+    const status = { status: 'delivered' };
+    expectValidRequest('conversations', 'UpdateMessageStatusDto', status);
+    const statusRes = await call('PUT', `/conversations/messages/${sent.body.messageId}/status`, status, {
+      token: oauth.accessToken,
+    });
+    expect(statusRes.status).toBe(200);
+    expectValidResponse('conversations', 'PUT', '/conversations/messages/{messageId}/status', statusRes);
+
+    const deleted = await call('DELETE', `/contacts/${id}`);
+    expectValidResponse('contacts', 'DELETE', '/contacts/{contactId}', deleted);
+    expect(sim.contact(id)).toBeUndefined();
+
+    expect(sim.specViolations).toEqual([]);
+  });
+
+  it('OAuth token endpoint: code exchange, rotating refresh tokens, invalid_grant on reuse', async () => {
+    const base = { client_id: sim.oauthClient.clientId, client_secret: sim.oauthClient.clientSecret };
+    const exchange = {
+      ...base,
+      grant_type: 'authorization_code',
+      code: sim.issueAuthCode(),
+      user_type: 'Location',
+    };
+    expectValidRequest('oauth', 'GetAccessCodebodyDto', exchange);
+    const first = await call('POST', '/oauth/token', exchange, { form: true, version: null, token: null });
+    expect(first.status).toBe(200);
+    expectValidResponse('oauth', 'POST', '/oauth/token', first);
+    expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 86399, locationId: sim.locationId });
+
+    const usable = await call('GET', `/locations/${sim.locationId}/customFields`, undefined, {
+      token: first.body.access_token as string,
+    });
+    expect(usable.status).toBe(200);
+
+    const refresh = {
+      ...base,
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token as string,
+    };
+    const second = await call('POST', '/oauth/token', refresh, { form: true, version: null, token: null });
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+    const reuse = await call('POST', '/oauth/token', refresh, { form: true, version: null, token: null });
+    expect(reuse.status).toBe(400);
+    expect(reuse.body).toMatchObject({ error: 'invalid_grant' });
+    expectValidResponse('oauth', 'POST', '/oauth/token', reuse);
+
+    const badClient = await call(
+      'POST',
+      '/oauth/token',
+      { ...refresh, client_secret: 'wrong', refresh_token: second.body.refresh_token as string },
+      { form: true, version: null, token: null },
+    );
+    expect(badClient.status).toBe(401);
+
+    sim.expireAccessTokens(sim.locationId);
+    const expired = await call('GET', `/locations/${sim.locationId}/customFields`, undefined, {
+      token: second.body.access_token as string,
+    });
+    expect(expired.status).toBe(401);
+  });
+});
+
+describe('GHL simulator: behaviour', () => {
+  it('enforces the Version header with GHL messages', async () => {
+    const missing = await call('GET', `/contacts/search/duplicate?locationId=${sim.locationId}`, undefined, {
+      version: null,
+    });
+    expect(missing.status).toBe(401);
+    expect(missing.body).toEqual({
+      statusCode: 401,
+      message: 'version header was not found.',
+      error: 'Unauthorized',
+    });
+    const invalid = await call('GET', `/contacts/search/duplicate?locationId=${sim.locationId}`, undefined, {
+      version: '2020-01-01',
+    });
+    expect(invalid.status).toBe(401);
+    expect(invalid.body.message).toBe('version header is invalid');
+    const otherPublished = await call(
+      'GET',
+      `/contacts/search/duplicate?locationId=${sim.locationId}`,
+      undefined,
+      {
+        version: '2021-04-15',
+      },
+    );
+    expect(otherPublished.status).toBe(200);
+  });
+
+  it('rejects bad tokens (401) and other locations (403)', async () => {
+    const none = await call('GET', `/locations/${sim.locationId}/customFields`, undefined, { token: null });
+    expect(none.status).toBe(401);
+    const bad = await call('GET', `/locations/${sim.locationId}/customFields`, undefined, {
+      token: 'pit-not-a-token',
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.body.message).toBe('Invalid token: access token is invalid');
+    const wrong = await call('POST', '/contacts/', { locationId: other, firstName: 'X' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toEqual({
+      statusCode: 403,
+      message: 'The token does not have access to this location.',
+    });
+    const foreign = sim.seedContact({ firstName: 'Elsewhere' }, { locationId: other, silent: true });
+    expect((await call('GET', `/contacts/${foreign.id}`)).status).toBe(403);
+    const unknown = await call('GET', '/contacts/doesNotExist00000000');
+    expect(unknown.status).toBe(400);
+    const route = await call('GET', '/contacts/x/unknown-route');
+    expect(route.body).toEqual({
+      statusCode: 404,
+      message: 'Cannot GET /contacts/x/unknown-route',
+      error: 'Not Found',
+    });
+  });
+
+  it('answers unknown body fields with 422 the way GHL whitelisting does', async () => {
+    const c = sim.seedContact({ firstName: 'Strict' }, { silent: true });
+    const res = await call('POST', `/contacts/${c.id}/notes`, { body: 'x', locationId: sim.locationId });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      statusCode: 422,
+      message: ['property locationId should not exist'],
+      error: 'Unprocessable Entity',
+    });
+    const typed = await call('PUT', `/contacts/${c.id}`, { firstName: 42 });
+    expect(typed.status).toBe(422);
+    expect(typed.body.message).toEqual(['firstName must be string']);
+    const missing = await call('POST', '/contacts/', { firstName: 'No location' });
+    expect(missing.status).toBe(422);
+    expect(sim.notes(c.id)).toEqual([]);
+  });
+
+  it('applies the duplicate rules: create → 400 with meta.contactId, upsert → new:false', async () => {
+    const first = await call('POST', '/contacts/', {
+      locationId: sim.locationId,
+      email: 'Dup@Example.com',
+      firstName: 'Dup',
+    });
+    const id = (first.body.contact as { id: string }).id;
+    const again = await call('POST', '/contacts/', { locationId: sim.locationId, email: 'dup@example.com' });
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({
+      statusCode: 400,
+      message: 'This location does not allow duplicated contacts.',
+      meta: { contactId: id, matchingField: 'email' },
+    });
+    const byPhone = await call('POST', '/contacts/', { locationId: sim.locationId, phone: '555-010-0999' });
+    const phoneId = (byPhone.body.contact as { id: string }).id;
+    const phoneDup = await call('POST', '/contacts/', { locationId: sim.locationId, phone: '+15550100999' });
+    expect(phoneDup.body).toMatchObject({ meta: { contactId: phoneId, matchingField: 'phone' } });
+    const upsert = await call('POST', '/contacts/upsert', {
+      locationId: sim.locationId,
+      email: 'dup@example.com',
+      city: 'Paris',
+    });
+    expect(upsert.body).toMatchObject({ new: false, contact: { id, city: 'Paris' } });
+    const fresh = await call('POST', '/contacts/upsert', {
+      locationId: sim.locationId,
+      email: 'fresh@example.com',
+    });
+    expect(fresh.body.new).toBe(true);
+  });
+
+  it('stores tags lower-case and merges/removes through the tag endpoints', async () => {
+    const res = await call('POST', '/contacts/', {
+      locationId: sim.locationId,
+      firstName: 'Tag',
+      tags: ['Hot Lead', 'HOT LEAD', 'Call: Answered'],
+    });
+    const id = (res.body.contact as { id: string }).id;
+    expect(sim.contact(id)?.tags).toEqual(['hot lead', 'call: answered']);
+    const added = await call('POST', `/contacts/${id}/tags`, { tags: ['Inbound Call'] });
+    expect(added.body.tags).toEqual(['hot lead', 'call: answered', 'inbound call']);
+    const removed = await call('DELETE', `/contacts/${id}/tags`, { tags: ['HOT LEAD'] });
+    expect(removed.body.tags).toEqual(['call: answered', 'inbound call']);
+  });
+
+  it('sends the five X-RateLimit-* headers and answers 429 past the burst limit', async () => {
+    sim.setRateLimit({ max: 5, intervalMs: 60_000 });
+    try {
+      const statuses: number[] = [];
+      let last: Call | undefined;
+      for (let i = 0; i < 7; i++) {
+        last = await call(
+          'GET',
+          `/contacts/search/duplicate?locationId=${sim.locationId}&email=none%40x.com`,
+        );
+        statuses.push(last.status);
+        for (const h of [
+          'x-ratelimit-limit-daily',
+          'x-ratelimit-daily-remaining',
+          'x-ratelimit-interval-milliseconds',
+          'x-ratelimit-max',
+          'x-ratelimit-remaining',
+        ]) {
+          expect(last.headers.get(h)).not.toBeNull();
+        }
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      expect(last?.body).toEqual({ statusCode: 429, message: 'Too Many Requests' });
+      expect(last?.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(last?.headers.get('x-ratelimit-max')).toBe('5');
+      expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      sim.setRateLimit({ max: 100, intervalMs: 10_000 });
+    }
+  });
+
+  it('signs webhooks (Ed25519 + legacy RSA) over the raw body, in the documented flat shape', async () => {
+    const before = hooks.received.length;
+    const res = await call('POST', '/contacts/', {
+      locationId: sim.locationId,
+      firstName: 'Hook',
+      email: 'hook@example.com',
+      tags: ['A'],
+    });
+    const id = (res.body.contact as { id: string }).id;
+    await call('POST', `/contacts/${id}/notes`, { body: 'note body' });
+    await sim.idle();
+    const mine = hooks.received.slice(before).filter((w) => w.json.id === id || w.json.contactId === id);
+    expect(mine.map((w) => w.json.type)).toEqual(['ContactCreate', 'NoteCreate']);
+    for (const w of mine) {
+      const ed = w.headers['x-ghl-signature'] as string;
+      const rsa = w.headers['x-wh-signature'] as string;
+      expect(verify(null, w.raw, sim.publicKeys.ed25519Pem, Buffer.from(ed, 'base64'))).toBe(true);
+      expect(verify('sha256', w.raw, sim.publicKeys.rsaPem, Buffer.from(rsa, 'base64'))).toBe(true);
+      const tampered = Buffer.from(w.raw.toString().replace('"locationId"', '"locationID"'));
+      expect(verify(null, tampered, sim.publicKeys.ed25519Pem, Buffer.from(ed, 'base64'))).toBe(false);
+      expect(w.json).toMatchObject({ locationId: sim.locationId, webhookId: expect.any(String) });
+      expect(Date.parse(w.json.timestamp as string)).not.toBeNaN();
+      const allowed = [...webhookSchemaKeys(w.json.type as string), 'timestamp', 'webhookId'];
+      expect(Object.keys(w.json).filter((k) => !allowed.includes(k))).toEqual([]);
+    }
+    expect(mine[0]?.json).toMatchObject({
+      type: 'ContactCreate',
+      id,
+      tags: ['a'],
+      email: 'hook@example.com',
+    });
+  });
+
+  it('fires ContactUpdate / ContactTagUpdate / ContactDndUpdate / ContactDelete on the matching changes', async () => {
+    const c = sim.seedContact({ firstName: 'Events', phone: '+15550100777' }, { silent: true });
+    const from = sim.events.length;
+    await call('PUT', `/contacts/${c.id}`, { lastName: 'Changed' });
+    await call('PUT', `/contacts/${c.id}`, { dnd: true });
+    await call('POST', `/contacts/${c.id}/tags`, { tags: ['x'] });
+    await call('POST', `/contacts/${c.id}/tags`, { tags: ['X'] });
+    await call('DELETE', `/contacts/${c.id}`);
+    expect(sim.events.slice(from).map((e) => e.type)).toEqual([
+      'ContactUpdate',
+      'ContactUpdate',
+      'ContactDndUpdate',
+      'ContactTagUpdate',
+      'ContactDelete',
+    ]);
+    for (const type of ['ContactDndUpdate', 'ContactDelete']) {
+      const e = sim.events.slice(from).find((x) => x.type === type) as Record<string, unknown>;
+      const allowed = webhookSchemaKeys(type);
+      expect(Object.keys(e).filter((k) => !allowed.includes(k))).toEqual([]);
+    }
+  });
+
+  it('retries a failed webhook delivery with the same webhookId', async () => {
+    await sim.idle();
+    hooks.failNext(2, 503);
+    const before = hooks.received.length;
+    const c = sim.seedContact({ firstName: 'Retry' });
+    await sim.idle();
+    const delivery = sim.deliveries.find((d) => d.payload.id === c.id && d.type === 'ContactCreate');
+    expect(delivery?.state).toBe('delivered');
+    expect(delivery?.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
+    const got = hooks.received.slice(before).filter((w) => w.json.id === c.id);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.json.webhookId).toBe(delivery?.webhookId);
+  });
+
+  it('sends ProviderOutboundMessage to the provider URL and OutboundMessage to the app webhook', async () => {
+    const c = sim.seedContact({ firstName: 'Texter', phone: '+15550100555' }, { silent: true });
+    const oauth = sim.issueOAuthTokens();
+    const sent = await call(
+      'POST',
+      '/conversations/messages',
+      { type: 'SMS', contactId: c.id, message: 'ping' },
+      { token: oauth.accessToken },
+    );
+    await sim.idle();
+    const delivered = await waitFor('provider webhook', () =>
+      provider.received.find((w) => w.json.messageId === sent.body.messageId),
+    );
+    expect(delivered.json).toMatchObject({
+      contactId: c.id,
+      locationId: sim.locationId,
+      type: 'SMS',
+      phone: '+15550100555',
+      message: 'ping',
+    });
+    expect(
+      verify(
+        null,
+        delivered.raw,
+        sim.publicKeys.ed25519Pem,
+        Buffer.from(delivered.headers['x-ghl-signature'] as string, 'base64'),
+      ),
+    ).toBe(true);
+    const allowed = [...webhookSchemaKeys('ProviderOutboundMessage'), 'timestamp', 'webhookId'];
+    expect(Object.keys(delivered.json).filter((k) => !allowed.includes(k))).toEqual([]);
+    expect(
+      hooks.received.some(
+        (w) => w.json.type === 'OutboundMessage' && w.json.messageId === sent.body.messageId,
+      ),
+    ).toBe(true);
+
+    const conversationId = sent.body.conversationId as string;
+    const pit = await call('POST', '/conversations/messages/inbound', {
+      type: 'SMS',
+      conversationId,
+      contactId: c.id,
+      conversationProviderId: sim.conversationProviderId,
+      message: 'from pit',
+    });
+    expect(pit.status).toBe(401);
+    expect(pit.body.message).toBe(
+      `You don't have access to the conversationProvider with id: ${sim.conversationProviderId}`,
+    );
+  });
+
+  it('injects faults: 5xx, 429 with Retry-After, latency, and "422 but created"', async () => {
+    sim.failNext(2, { status: 500, path: /^\/contacts\/search\/duplicate/ });
+    const url = `/contacts/search/duplicate?locationId=${sim.locationId}`;
+    expect((await call('GET', url)).status).toBe(500);
+    expect((await call('GET', url)).status).toBe(500);
+    expect((await call('GET', url)).status).toBe(200);
+
+    sim.failNext(1, { status: 429, retryAfterSec: 3 });
+    const limited = await call('GET', url);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+
+    sim.failNextCreateAfterEffect(1);
+    const res = await call('POST', '/contacts/', { locationId: sim.locationId, email: 'ghost@example.com' });
+    expect(res.status).toBe(422);
+    expect(sim.contacts().some((c) => c.email === 'ghost@example.com')).toBe(true);
+    expect(sim.events.some((e) => e.type === 'ContactCreate' && e.email === 'ghost@example.com')).toBe(true);
+    const retry = await call('POST', '/contacts/', {
+      locationId: sim.locationId,
+      email: 'ghost@example.com',
+    });
+    expect(retry.status).toBe(400);
+
+    sim.setLatency(150);
+    try {
+      await call('GET', url);
+      const entry = sim.requests.at(-1);
+      expect(entry?.durationMs).toBeGreaterThanOrEqual(150);
+    } finally {
+      sim.setLatency(0);
+    }
+    expect(sim.requests.filter((r) => r.status === 500).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('paginates contact search by page and by searchAfter', async () => {
+    const tag = `page-${Date.now()}`;
+    for (let i = 0; i < 7; i++) sim.seedContact({ firstName: `P${i}`, tags: [tag] }, { silent: true });
+    const filters = [{ field: 'tags', operator: 'eq', value: tag }];
+    const p1 = await call('POST', '/contacts/search', {
+      locationId: sim.locationId,
+      page: 1,
+      pageLimit: 3,
+      filters,
+    });
+    const p3 = await call('POST', '/contacts/search', {
+      locationId: sim.locationId,
+      page: 3,
+      pageLimit: 3,
+      filters,
+    });
+    expect(p1.body.total).toBe(7);
+    expect((p1.body.contacts as unknown[]).length).toBe(3);
+    expect((p3.body.contacts as unknown[]).length).toBe(1);
+    const seen: string[] = [];
+    let after: unknown;
+    for (;;) {
+      const res = await call('POST', '/contacts/search', {
+        locationId: sim.locationId,
+        pageLimit: 3,
+        filters,
+        ...(after !== undefined && { searchAfter: after }),
+      });
+      const contacts = res.body.contacts as { id: string; searchAfter: unknown }[];
+      if (contacts.length === 0) break;
+      seen.push(...contacts.map((c) => c.id));
+      after = contacts.at(-1)?.searchAfter;
+    }
+    expect(new Set(seen).size).toBe(7);
+  });
+  it('emits only the fields each webhook event page documents', async () => {
+    await sim.idle();
+    const types = new Set(sim.events.map((e) => e.type as string));
+    expect([...types]).toEqual(
+      expect.arrayContaining(['ContactCreate', 'NoteCreate', 'InboundMessage', 'OutboundMessage']),
+    );
+    for (const event of sim.events) {
+      const allowed = webhookSchemaKeys(event.type as string);
+      expect({ type: event.type, extra: Object.keys(event).filter((k) => !allowed.includes(k)) }).toEqual({
+        type: event.type,
+        extra: [],
+      });
+    }
+    for (const payload of sim.providerEvents) {
+      const allowed = webhookSchemaKeys('ProviderOutboundMessage');
+      expect(Object.keys(payload).filter((k) => !allowed.includes(k))).toEqual([]);
+    }
+    expect(sim.deliveries.every((d) => d.state === 'delivered')).toBe(true);
+  });
+});
+
+describe('GHL simulator: options', () => {
+  it('signs with configured keys, drops the legacy header on request and retries only 429s in 429-only mode', async () => {
+    const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ed = generateKeyPairSync('ed25519');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const sink = await startGhlWebhookReceiver();
+    const custom = await startGhlSimulator({
+      webhookUrl: sink.url,
+      legacySignature: false,
+      signingKeys: { ed25519PrivatePem: pem(ed.privateKey), rsaPrivatePem: pem(rsa.privateKey) },
+      webhookRetry: { retryOn: '429-only', baseDelayMs: 10 },
+      strictVersion: true,
+    });
+    try {
+      expect(custom.publicKeys.ed25519Pem).toBe(
+        ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      );
+      sink.failNext(1, 500);
+      const lost = custom.seedContact({ firstName: 'Lost' });
+      await custom.idle();
+      expect(custom.deliveries.find((d) => d.payload.id === lost.id)?.attempts.map((a) => a.status)).toEqual([
+        500,
+      ]);
+      sink.failNext(1, 429);
+      const kept = custom.seedContact({ firstName: 'Kept' });
+      await custom.idle();
+      const delivered = sink.received.find((w) => w.json.id === kept.id);
+      expect(delivered?.headers['x-wh-signature']).toBeUndefined();
+      expect(
+        verify(
+          null,
+          delivered?.raw as Buffer,
+          ed.publicKey,
+          Buffer.from(delivered?.headers['x-ghl-signature'] as string, 'base64'),
+        ),
+      ).toBe(true);
+
+      const res = await fetch(`${custom.url}/contacts/${kept.id}`, {
+        headers: { authorization: `Bearer ${custom.pitToken}`, version: '2021-04-15' },
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ message: 'version header is invalid' });
+    } finally {
+      await custom.close();
+      await sink.close();
+    }
+  });
+});

@@ -1,0 +1,138 @@
+import type { AlowareClient } from '@df/aloware-client';
+import { toE164 } from '@df/contracts';
+import type { GhlClient, GhlContact, GhlContactInput } from '@df/ghl-client';
+import { isGhlError } from '@df/ghl-client';
+import type { Snapshot } from './domain/snapshot.ts';
+
+/**
+ * The two tools as contact-sync needs them: write a set of synced fields, read a contact for "sync now".
+ * Translating field names is all that happens here; deciding what to write is the domain's job.
+ */
+export interface ContactTools {
+  ghl: {
+    /** Creates or finds the contact (GHL's own duplicate rules) and writes the fields; returns its id. */
+    upsert(fields: Snapshot): Promise<{ id: string; created: boolean }>;
+    update(id: string, fields: Snapshot): Promise<void>;
+    get(id: string): Promise<Snapshot | null>;
+    findByPhone(phone: string): Promise<{ id: string; snapshot: Snapshot } | null>;
+  };
+  aloware: {
+    /** Aloware's Lead API creates or (with force_update) updates by phone number; it returns no id. */
+    upsert(phone: string, fields: Snapshot, tags?: string[]): Promise<'created' | 'updated'>;
+    findByPhone(phone: string): Promise<{ id: string; snapshot: Snapshot } | null>;
+  };
+  /** Upstream calls made so far (the efficiency figure). */
+  calls(): number;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function toGhlInput(fields: Snapshot): GhlContactInput {
+  const input: GhlContactInput = {};
+  if (fields.firstName !== undefined) input.firstName = String(fields.firstName);
+  if (fields.lastName !== undefined) input.lastName = String(fields.lastName);
+  if (fields.email !== undefined) input.email = String(fields.email);
+  if (fields.phone !== undefined) input.phone = String(fields.phone);
+  if (fields.city !== undefined) input.city = String(fields.city);
+  if (fields.state !== undefined) input.state = String(fields.state);
+  if (fields.country !== undefined) input.country = String(fields.country);
+  if (fields.timezone !== undefined) input.timezone = String(fields.timezone);
+  if (fields.leadSource !== undefined) input.source = String(fields.leadSource);
+  if (fields.dnd !== undefined) input.dnd = Boolean(fields.dnd);
+  return input;
+}
+
+export function snapshotFromGhl(contact: GhlContact): Snapshot {
+  const c = contact as Record<string, unknown>;
+  const snapshot: Snapshot = {};
+  const set = (field: keyof Snapshot, value: unknown) => {
+    if (typeof value === 'string' || typeof value === 'boolean') snapshot[field] = value;
+  };
+  set('firstName', c.firstName);
+  set('lastName', c.lastName);
+  set('email', str(c.email)?.trim().toLowerCase());
+  set('phone', toE164(c.phone) ?? undefined);
+  set('city', c.city);
+  set('state', c.state);
+  set('country', c.country);
+  set('timezone', c.timezone);
+  set('leadSource', c.source);
+  set('dnd', c.dnd);
+  return snapshot;
+}
+
+export function createContactTools(ghl: GhlClient, aloware: AlowareClient): ContactTools {
+  let calls = 0;
+  const counted = <T>(promise: Promise<T>) => {
+    calls += 1;
+    return promise;
+  };
+  return {
+    ghl: {
+      async upsert(fields) {
+        try {
+          const { isNew, contact } = await counted(ghl.upsertContact(toGhlInput(fields)));
+          return { id: contact.id, created: isNew };
+        } catch (error) {
+          // GHL can answer 422 and still have created the contact: look before giving up.
+          if (!isGhlError(error) || error.code !== 'unprocessable') throw error;
+          const phone = fields.phone === undefined ? undefined : String(fields.phone);
+          const email = fields.email === undefined ? undefined : String(fields.email);
+          const found = await counted(ghl.findDuplicate({ phone, email }));
+          if (!found) throw error;
+          return { id: found.id, created: false };
+        }
+      },
+      async update(id, fields) {
+        await counted(ghl.updateContact(id, toGhlInput(fields)));
+      },
+      async get(id) {
+        try {
+          return snapshotFromGhl(await counted(ghl.getContact(id)));
+        } catch (error) {
+          if (isGhlError(error) && error.code === 'not_found') return null;
+          throw error;
+        }
+      },
+      async findByPhone(phone) {
+        const found = await counted(ghl.findDuplicate({ phone }));
+        return found ? { id: found.id, snapshot: snapshotFromGhl(found) } : null;
+      },
+    },
+    aloware: {
+      async upsert(phone, fields, tags) {
+        const result = await counted(
+          aloware.upsertContactForm({
+            phoneNumber: phone,
+            firstName: str(fields.firstName),
+            lastName: str(fields.lastName),
+            email: str(fields.email),
+            city: str(fields.city),
+            state: str(fields.state),
+            country: str(fields.country),
+            timezone: str(fields.timezone),
+            leadSource: str(fields.leadSource),
+            ...(typeof fields.dnd === 'boolean' ? { isDnc: fields.dnd } : {}),
+            ...(tags ? { tags } : {}),
+            forceUpdate: true,
+          }),
+        );
+        return result.outcome;
+      },
+      async findByPhone(phone) {
+        const found = await counted(aloware.lookupContactByPhone(phone));
+        if (!found) return null;
+        const snapshot: Snapshot = {};
+        if (found.first_name) snapshot.firstName = found.first_name;
+        if (found.last_name) snapshot.lastName = found.last_name;
+        if (found.email) snapshot.email = found.email.trim().toLowerCase();
+        snapshot.phone = toE164(found.phone_number) ?? found.phone_number;
+        if (found.timezone) snapshot.timezone = found.timezone;
+        if (found.lead_source) snapshot.leadSource = found.lead_source;
+        if (typeof found.is_dnc === 'boolean') snapshot.dnd = found.is_dnc;
+        return { id: String(found.id), snapshot };
+      },
+    },
+    calls: () => calls,
+  };
+}
