@@ -1,0 +1,2 @@
+export { type RunningSystem, type SystemOptions, startSystem } from './system.ts';
+export { type Simulators, startSimulators, type ToolEndpoints } from './tools.ts';

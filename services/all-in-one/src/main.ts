@@ -1,0 +1,47 @@
+import { createDb, migrateToLatest } from '@df/db';
+import { stopOnSignals } from '@df/kafka';
+import { StackError, stackConfig, stackUp } from '@df/stack';
+import { createLogger } from '@df/telemetry';
+import { startSystem } from './system.ts';
+
+/**
+ * `npm start`: the local stack (Kafka, registry, Postgres), migrations, then every service in this process,
+ * with the simulators standing in for the tools when no credentials are configured.
+ */
+const log = createLogger({ service: 'df-middleware' });
+const config = stackConfig();
+try {
+  for (const server of await stackUp(config)) {
+    console.log(`${server.name.padEnd(9)} ${server.state.padEnd(9)} ${server.address}`);
+  }
+} catch (error) {
+  if (!(error instanceof StackError)) throw error;
+  console.error(`stack: ${error.message}`);
+  process.exit(1);
+}
+const db = createDb(config.databaseUrl);
+const { results = [] } = await migrateToLatest(db);
+for (const r of results) console.log(`migration ${r.migrationName}: ${r.status}`);
+
+const system = await startSystem({
+  env: process.env,
+  kafkaBrokers: config.kafkaBrokers,
+  schemaRegistryUrl: config.schemaRegistryUrl,
+  db,
+  log,
+  ingressPort: Number(process.env.INGRESS_PORT ?? 3000),
+  simulatorPorts: { ghl: 4010, aloware: 4020, texting: 4030 },
+});
+
+console.log(`
+ingress    ${system.ingressUrl}   (webhooks: /webhooks/aloware, /webhooks/ghl, /webhooks/ghl/provider, /webhooks/texting)
+operator   Authorization: Bearer ${process.env.OPERATOR_TOKEN ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)`);
+if (system.simulators) {
+  const { ghl, aloware, texting } = system.simulators;
+  console.log(`simulators (no real credentials set):
+  GHL       ${ghl.url}   location ${ghl.locationId}, token ${ghl.pitToken}
+  Aloware   ${aloware.url}   api_token ${aloware.apiToken}   (drive it: POST ${aloware.url}/__sim/contacts)
+  texting   ${texting.url}   api key ${texting.apiKey}`);
+}
+console.log('ready; Ctrl-C stops the services (the stack keeps running: npm run stack -- down)');
+stopOnSignals([system.close, () => db.destroy()], (message) => log.info(message));

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { createAlowareClient } from '@df/aloware-client';
+import { startAudit } from '@df/audit';
+import {
+  type ContactSyncConfig,
+  createContactTools,
+  DEFAULT_CONTACT_SYNC_CONFIG,
+  startContactSync,
+} from '@df/contact-sync';
+import type { Database } from '@df/db';
+import { createGhlClient } from '@df/ghl-client';
+import { ingressConfig, startIngress } from '@df/ingress';
+import type { RunningConsumer } from '@df/kafka';
+import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
+import type { Logger } from '@df/telemetry';
+import type { Kysely } from 'kysely';
+import { realToolsFromEnv, type Simulators, startSimulators, type ToolEndpoints } from './tools.ts';
+
+export interface SystemOptions {
+  env: NodeJS.ProcessEnv;
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  db: Kysely<Database>;
+  log: Logger;
+  topicPrefix?: string;
+  /** Partitions per topic when they are created (tests use fewer). */
+  partitions?: number;
+  ingressPort?: number;
+  simulatorLatencyMs?: number;
+  simulatorPorts?: { ghl?: number; aloware?: number; texting?: number };
+  contactSync?: Partial<ContactSyncConfig>;
+}
+
+export interface RunningSystem {
+  infra: Infrastructure;
+  ingressUrl: string;
+  operatorToken: string;
+  tools: ToolEndpoints;
+  /** Present when the simulators stand in for the real tools. */
+  simulators: Simulators | null;
+  consumers: Record<'audit' | 'contactSync', Pick<RunningConsumer, 'stop'>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole middleware in one process: topics and schemas provisioned, ingress, audit and contact-sync, and
+ * (without real credentials) the three simulators wired to the ingress exactly as the real tools would be.
+ * Each service also runs on its own (its `main.ts`); this is the single-machine default and the e2e harness.
+ */
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { env, log } = options;
+  const infra = connectInfrastructure({
+    kafkaBrokers: options.kafkaBrokers,
+    schemaRegistryUrl: options.schemaRegistryUrl,
+    db: options.db,
+    topicPrefix: options.topicPrefix ?? env.TOPIC_PREFIX ?? '',
+    clientId: 'df-middleware',
+    log,
+  });
+  await provisionEventBus(infra, options.partitions);
+
+  const real = realToolsFromEnv(env);
+  const simulated = real
+    ? null
+    : await startSimulators({ latencyMs: options.simulatorLatencyMs, ports: options.simulatorPorts });
+  const tools = real ?? simulated!.endpoints;
+  const secret = () => randomBytes(16).toString('hex');
+  const alowareUser = env.ALOWARE_WEBHOOK_BASIC_USER || 'aloware';
+  const alowarePass = env.ALOWARE_WEBHOOK_BASIC_PASS || secret();
+  const textingSecret = env.TEXTING_WEBHOOK_SIGNING_SECRETS?.split(',')[0] || secret();
+  const operatorToken = env.OPERATOR_TOKEN || secret();
+
+  const base = ingressConfig(env);
+  const ingress = await startIngress(
+    {
+      ...base,
+      port: options.ingressPort ?? base.port,
+      topicPrefix: infra.topicPrefix,
+      operatorToken,
+      aloware: {
+        ...base.aloware,
+        basicUser: alowareUser,
+        basicPass: alowarePass,
+        defaultTenant: base.aloware.defaultTenant,
+      },
+      ghl: {
+        ...base.ghl,
+        ed25519PublicKey: tools.ghl.webhookPublicKey ?? base.ghl.ed25519PublicKey,
+        rsaPublicKey: tools.ghl.webhookLegacyPublicKey ?? base.ghl.rsaPublicKey,
+      },
+      texting: { ...base.texting, signingSecrets: [textingSecret, ...base.texting.signingSecrets.slice(1)] },
+    },
+    {
+      kafkaBrokers: options.kafkaBrokers,
+      schemaRegistryUrl: options.schemaRegistryUrl,
+      db: infra.db,
+      log: log.child({ service: 'ingress' }),
+    },
+  );
+  simulated?.simulators.connect(ingress.url, { alowareUser, alowarePass, textingSecret });
+
+  const ghl = createGhlClient({
+    locationId: tools.ghl.locationId,
+    auth: { type: 'pit', token: tools.ghl.token },
+    baseUrl: tools.ghl.baseUrl,
+  });
+  const aloware = createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken });
+  const audit = await startAudit(infra);
+  const contactSync = await startContactSync(infra, createContactTools(ghl, aloware), {
+    ...DEFAULT_CONTACT_SYNC_CONFIG,
+    ...options.contactSync,
+  });
+
+  return {
+    infra,
+    ingressUrl: ingress.url,
+    operatorToken,
+    tools,
+    simulators: simulated?.simulators ?? null,
+    consumers: { audit, contactSync },
+    async close() {
+      await ingress.close();
+      await Promise.all([audit.stop(), contactSync.stop()]);
+      await simulated?.simulators.close();
+    },
+  };
+}

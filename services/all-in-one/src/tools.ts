@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AlowareSimulator,
+  type GhlSimulator,
+  startAlowareSimulator,
+  startGhlSimulator,
+  startTextingSimulator,
+  type TextingSimulator,
+} from '@df/simulators';
+
+/** Where the three tools are: real ones from credentials, or the built-in simulators standing in. */
+export interface ToolEndpoints {
+  ghl: {
+    baseUrl: string;
+    locationId: string;
+    token: string;
+    webhookPublicKey?: string;
+    webhookLegacyPublicKey?: string;
+  };
+  aloware: { baseUrl: string; apiToken: string };
+  texting: { baseUrl: string; apiKey: string };
+}
+
+export interface Simulators {
+  ghl: GhlSimulator;
+  aloware: AlowareSimulator;
+  texting: TextingSimulator;
+  /** Points every simulator's webhooks at the ingress, with the credentials the ingress expects. */
+  connect(
+    ingressUrl: string,
+    auth: { alowareUser: string; alowarePass: string; textingSecret: string },
+  ): void;
+  close(): Promise<void>;
+}
+
+export function realToolsFromEnv(env: NodeJS.ProcessEnv): ToolEndpoints | null {
+  if (!env.GHL_API_KEY || !env.GHL_LOCATION_ID || !env.ALOWARE_API_TOKEN) return null;
+  return {
+    ghl: {
+      baseUrl: env.GHL_BASE_URL ?? 'https://services.leadconnectorhq.com',
+      locationId: env.GHL_LOCATION_ID,
+      token: env.GHL_API_KEY,
+    },
+    aloware: { baseUrl: env.ALOWARE_BASE_URL ?? 'https://app.aloware.com', apiToken: env.ALOWARE_API_TOKEN },
+    texting: { baseUrl: env.TEXTING_BASE_URL ?? '', apiKey: env.TEXTING_API_KEY ?? '' },
+  };
+}
+
+/** Starts the three simulators (random ports unless given) with fresh credentials. */
+export async function startSimulators(
+  options: { latencyMs?: number; ports?: { ghl?: number; aloware?: number; texting?: number } } = {},
+) {
+  const secret = () => randomBytes(12).toString('hex');
+  const ghl = await startGhlSimulator({
+    port: options.ports?.ghl ?? 0,
+    pitToken: `pit-${secret()}`,
+    latencyMs: options.latencyMs,
+  });
+  const aloware = await startAlowareSimulator({
+    port: options.ports?.aloware ?? 0,
+    apiToken: secret(),
+    latencyMs: options.latencyMs,
+  });
+  const texting = await startTextingSimulator({
+    port: options.ports?.texting ?? 0,
+    apiKey: secret(),
+    latencyMs: options.latencyMs,
+  });
+  const simulators: Simulators = {
+    ghl,
+    aloware,
+    texting,
+    connect(ingressUrl, auth) {
+      ghl.setWebhookUrl(`${ingressUrl}/webhooks/ghl`);
+      ghl.setProviderWebhookUrl(`${ingressUrl}/webhooks/ghl/provider`);
+      aloware.setWebhook(`${ingressUrl}/webhooks/aloware`, {
+        type: 'basic',
+        username: auth.alowareUser,
+        password: auth.alowarePass,
+      });
+      texting.setWebhook(`${ingressUrl}/webhooks/texting`);
+      texting.setSigning({ hmacSecret: auth.textingSecret });
+    },
+    async close() {
+      await Promise.all([ghl.close(), aloware.close(), texting.close()]);
+    },
+  };
+  const endpoints: ToolEndpoints = {
+    ghl: {
+      baseUrl: ghl.url,
+      locationId: ghl.locationId,
+      token: ghl.pitToken,
+      webhookPublicKey: ghl.publicKeys.ed25519Pem,
+      webhookLegacyPublicKey: ghl.publicKeys.rsaPem,
+    },
+    aloware: { baseUrl: aloware.url, apiToken: String(aloware.apiToken) },
+    texting: { baseUrl: texting.url, apiKey: texting.apiKey },
+  };
+  return { simulators, endpoints };
+}
