@@ -30,7 +30,7 @@ const system = await startSystem({
   db,
   log,
   ingressPort: Number(process.env.INGRESS_PORT ?? 3000),
-  simulatorPorts: { ghl: 4010, aloware: 4020, texting: 4030 },
+  simulators: { ports: { ghl: 4010, aloware: 4020, texting: 4030 } },
 });
 
 console.log(`

@@ -3,6 +3,7 @@ import { createAlowareClient } from '@df/aloware-client';
 import { startAudit } from '@df/audit';
 import {
   type ContactSyncConfig,
+  type ContactTools,
   createContactTools,
   DEFAULT_CONTACT_SYNC_CONFIG,
   startContactSync,
@@ -14,7 +15,13 @@ import type { RunningConsumer } from '@df/kafka';
 import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
-import { realToolsFromEnv, type Simulators, startSimulators, type ToolEndpoints } from './tools.ts';
+import {
+  realToolsFromEnv,
+  type SimulatorOptions,
+  type Simulators,
+  startSimulators,
+  type ToolEndpoints,
+} from './tools.ts';
 
 export interface SystemOptions {
   env: NodeJS.ProcessEnv;
@@ -26,9 +33,10 @@ export interface SystemOptions {
   /** Partitions per topic when they are created (tests use fewer). */
   partitions?: number;
   ingressPort?: number;
-  simulatorLatencyMs?: number;
-  simulatorPorts?: { ghl?: number; aloware?: number; texting?: number };
+  simulators?: SimulatorOptions;
   contactSync?: Partial<ContactSyncConfig>;
+  /** Lets a test stand between contact-sync and the tools (fault injection). */
+  wrapContactTools?: (tools: ContactTools) => ContactTools;
 }
 
 export interface RunningSystem {
@@ -39,6 +47,8 @@ export interface RunningSystem {
   /** Present when the simulators stand in for the real tools. */
   simulators: Simulators | null;
   consumers: Record<'audit' | 'contactSync', Pick<RunningConsumer, 'stop'>>;
+  /** What the simulators (or the real Aloware webhook) must send to the ingress. */
+  webhookCredentials: { alowareUser: string; alowarePass: string; textingSecret: string };
   close(): Promise<void>;
 }
 
@@ -60,9 +70,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await provisionEventBus(infra, options.partitions);
 
   const real = realToolsFromEnv(env);
-  const simulated = real
-    ? null
-    : await startSimulators({ latencyMs: options.simulatorLatencyMs, ports: options.simulatorPorts });
+  const simulated = real ? null : await startSimulators(options.simulators);
   const tools = real ?? simulated!.endpoints;
   const secret = () => randomBytes(16).toString('hex');
   const alowareUser = env.ALOWARE_WEBHOOK_BASIC_USER || 'aloware';
@@ -106,10 +114,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   });
   const aloware = createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken });
   const audit = await startAudit(infra);
-  const contactSync = await startContactSync(infra, createContactTools(ghl, aloware), {
-    ...DEFAULT_CONTACT_SYNC_CONFIG,
-    ...options.contactSync,
-  });
+  const contactTools = createContactTools(ghl, aloware);
+  const contactSync = await startContactSync(
+    infra,
+    options.wrapContactTools?.(contactTools) ?? contactTools,
+    {
+      ...DEFAULT_CONTACT_SYNC_CONFIG,
+      ...options.contactSync,
+    },
+  );
 
   return {
     infra,
@@ -118,6 +131,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     tools,
     simulators: simulated?.simulators ?? null,
     consumers: { audit, contactSync },
+    webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
       await ingress.close();
       await Promise.all([audit.stop(), contactSync.stop()]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AlowareSimulator,
+  type GhlSigningKeys,
   type GhlSimulator,
   startAlowareSimulator,
   startGhlSimulator,
@@ -47,14 +48,20 @@ export function realToolsFromEnv(env: NodeJS.ProcessEnv): ToolEndpoints | null {
 }
 
 /** Starts the three simulators (random ports unless given) with fresh credentials. */
-export async function startSimulators(
-  options: { latencyMs?: number; ports?: { ghl?: number; aloware?: number; texting?: number } } = {},
-) {
+export interface SimulatorOptions {
+  latencyMs?: number;
+  ports?: { ghl?: number; aloware?: number; texting?: number };
+  /** Sign GHL webhooks with these keys (tests that forge deliveries need the private halves). */
+  ghlSigningKeys?: GhlSigningKeys;
+}
+
+export async function startSimulators(options: SimulatorOptions = {}) {
   const secret = () => randomBytes(12).toString('hex');
   const ghl = await startGhlSimulator({
     port: options.ports?.ghl ?? 0,
     pitToken: `pit-${secret()}`,
     latencyMs: options.latencyMs,
+    signingKeys: options.ghlSigningKeys,
   });
   const aloware = await startAlowareSimulator({
     port: options.ports?.aloware ?? 0,

@@ -129,7 +129,12 @@ export async function syncContact(change: ContactChange, deps: ContactSyncDeps):
       deps.config.policy,
     );
     contact.fields = fields;
-    contact.known[side] = { ...contact.known[side], ...change.snapshot };
+    // A stale value is history, not what the side holds now; the other rejections are what it holds.
+    const stale = new Set(decisions.filter((d) => d.reason === 'stale').map((d) => d.field));
+    const current = Object.fromEntries(
+      Object.entries(change.snapshot).filter(([f]) => !stale.has(f as never)),
+    );
+    contact.known[side] = { ...contact.known[side], ...current };
     const merged = mergedSnapshot(fields);
     contact.phone = typeof merged.phone === 'string' ? merged.phone : contact.phone;
     contact.email = typeof merged.email === 'string' ? merged.email : contact.email;
