@@ -266,3 +266,66 @@ describe('contact-sync, end to end (real Kafka, registry, Postgres; simulated to
     }
   });
 });
+
+describe('contact-sync: DND/DNC, deletes and "sync this contact now"', () => {
+  it('carries Aloware DNC to GHL DND and back', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.aloware.createContact({ phone_number: phone, first_name: 'Dina' });
+    await waitFor('the contact in GHL', () => ghlContacts(s, phone).length === 1);
+    const ghlId = ghlContacts(s, phone)[0]!.id;
+
+    s.simulators!.aloware.setDnc(phone, true);
+    await waitFor('DND in GHL', () => s.simulators!.ghl.contact(ghlId)?.dnd === true);
+    s.simulators!.ghl.editContact(ghlId, { dnd: false });
+    await waitFor('DNC lifted in Aloware', () => s.simulators!.aloware.contact(phone)?.is_dnc === false);
+    await s.settle();
+    expect(ghlContacts(s, phone)).toHaveLength(1);
+  });
+
+  it('closes the mapping when GHL deletes the contact and tags the Aloware contact', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.aloware.createContact({ phone_number: phone, first_name: 'Del' });
+    const ghlId = await waitFor(
+      'the mapping',
+      async () => (await mapping(s, phone))?.ghl_contact_id ?? undefined,
+    );
+    await contactToolsFor(s).ghlClient.deleteContact(ghlId);
+    await waitFor('the mapping to be closed', async () => (await mapping(s, phone))?.deleted_in_ghl_at);
+    await waitFor('the tag in Aloware', () =>
+      (s.simulators!.aloware.contact(phone)?.tags ?? []).some((t) => t.name === 'deleted-in-ghl'),
+    );
+  });
+
+  it('syncs a contact on request and answers with an outcome', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.ghl.seedContact(
+      { firstName: 'Only', lastName: 'InGhl', phone, email: 'only@example.com' },
+      { silent: true },
+    );
+    const response = await fetch(`${s.ingressUrl}/sync/contacts?phone=${encodeURIComponent(phone)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.operatorToken}` },
+    });
+    expect(response.status).toBe(202);
+    await waitFor(
+      'the contact in Aloware',
+      () => s.simulators!.aloware.contact(phone)?.last_name === 'InGhl',
+    );
+    expect(s.simulators!.aloware.contact(phone)).toMatchObject({
+      first_name: 'Only',
+      email: 'only@example.com',
+    });
+    const { command } = (await response.json()) as { command: { id: string } };
+    await waitFor('the outcome of the command', async () =>
+      (
+        await s.database.db.selectFrom('sync_log').selectAll().where('event_id', '=', command.id).execute()
+      ).some((o) => o.direction === 'ghl_to_aloware' && o.status === 'created'),
+    );
+  });
+});

@@ -6,12 +6,15 @@ import type { Database } from './schema.ts';
 // Postgres `bigint` (count(*), sequences) as a JS number: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createDb(databaseUrl: string, opts: { max?: number } = {}): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 }),
-    }),
-  });
+export function createDb(
+  databaseUrl: string,
+  opts: { max?: number; onIdleError?: (error: Error) => void } = {},
+): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  // An idle connection the server closes (restart, failover, terminated backend) is dropped from the pool and
+  // replaced on next use; without a listener that event would crash the process.
+  pool.on('error', opts.onIdleError ?? (() => {}));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

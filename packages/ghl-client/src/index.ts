@@ -27,7 +27,12 @@ export {
   type GhlErrorDetails,
   isGhlError,
 } from './errors.ts';
-export { GhlRateLimiter, type RateLimiterOptions, type RateLimitGrant } from './rate-limiter.ts';
+export {
+  GhlRateLimiter,
+  type RateLimiterOptions,
+  type RateLimitGrant,
+  sharedGhlRateLimiter,
+} from './rate-limiter.ts';
 export type {
   GhlContact,
   GhlConversation,

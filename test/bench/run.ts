@@ -1,0 +1,12 @@
+import { benchContactSync } from './contact-sync.bench.ts';
+
+/**
+ * `npm run bench [-- <name>] [--contacts N] [--latency MS]`: prints figures; nothing passes or fails here,
+ * and no test asserts speed.
+ */
+const benches: Record<string, () => Promise<void>> = { 'contact-sync': benchContactSync };
+const chosen = process.argv.slice(2).filter((a) => a in benches);
+for (const [name, run] of Object.entries(benches)) {
+  if (chosen.length === 0 || chosen.includes(name)) await run();
+}
+process.exit(0);
