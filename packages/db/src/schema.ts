@@ -97,7 +97,40 @@ export interface ContactSyncProcessedTable {
   processed_at: DefaultedTimestamp;
 }
 
+/** One Aloware call: its merged details, the GHL note it became, and whether GHL is behind. */
+export interface CallNotesTable {
+  call_id: string;
+  tenant: string;
+  details: JSONColumnType<Record<string, unknown>>;
+  ghl_contact_id: string | null;
+  ghl_note_id: string | null;
+  note_fingerprint: string | null;
+  tags_applied: ColumnType<string[], string | undefined, string>;
+  dirty: ColumnType<boolean, boolean | undefined, boolean>;
+  dirty_since: Timestamp | null;
+  last_event_at: DefaultedTimestamp;
+  last_event_id: string;
+  last_correlation_id: string;
+  flush_attempts: ColumnType<number, number | undefined, number>;
+  next_flush_at: Timestamp | null;
+  skipped_reason: string | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface CallNoteCreateAttemptsTable {
+  call_id: string;
+  attempted_at: DefaultedTimestamp;
+}
+
+export interface CallSyncProcessedTable {
+  event_id: string;
+  processed_at: DefaultedTimestamp;
+}
+
 export interface Database {
+  call_notes: CallNotesTable;
+  call_note_create_attempts: CallNoteCreateAttemptsTable;
+  call_sync_processed: CallSyncProcessedTable;
   contact_sync_processed: ContactSyncProcessedTable;
   ingress_spool: IngressSpoolTable;
   ingress_receipts: IngressReceiptsTable;

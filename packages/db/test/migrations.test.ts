@@ -16,12 +16,15 @@ describe('migrations', () => {
   it('apply to an empty database and create the seed tables with their indexes', async () => {
     expect(await ensureDatabase(url.toString())).toBe(true);
     const { results } = await migrateToLatest(db);
-    expect(results?.map((r) => r.status)).toEqual(['Success', 'Success', 'Success', 'Success']);
+    expect(results?.map((r) => r.status)).toEqual(['Success', 'Success', 'Success', 'Success', 'Success']);
 
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'
       order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'call_note_create_attempts',
+      'call_notes',
+      'call_sync_processed',
       'contact_mappings',
       'contact_sync_processed',
       'ingress_receipts',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAlowareClient } from '@df/aloware-client';
 import { startAudit } from '@df/audit';
+import { createCallTools, DEFAULT_FLUSH_CONFIG, type FlushConfig, startCallSync } from '@df/call-sync';
 import {
   type ContactSyncConfig,
   type ContactTools,
@@ -35,6 +36,7 @@ export interface SystemOptions {
   ingressPort?: number;
   simulators?: SimulatorOptions;
   contactSync?: Partial<ContactSyncConfig>;
+  callSync?: Partial<FlushConfig>;
   /** Lets a test stand between contact-sync and the tools (fault injection). */
   wrapContactTools?: (tools: ContactTools) => ContactTools;
 }
@@ -46,15 +48,16 @@ export interface RunningSystem {
   tools: ToolEndpoints;
   /** Present when the simulators stand in for the real tools. */
   simulators: Simulators | null;
-  consumers: Record<'audit' | 'contactSync', Pick<RunningConsumer, 'stop'>>;
+  consumers: Record<'audit' | 'contactSync' | 'callSync', Pick<RunningConsumer, 'stop'>>;
   /** What the simulators (or the real Aloware webhook) must send to the ingress. */
   webhookCredentials: { alowareUser: string; alowarePass: string; textingSecret: string };
   close(): Promise<void>;
 }
 
 /**
- * The whole middleware in one process: topics and schemas provisioned, ingress, audit and contact-sync, and
- * (without real credentials) the three simulators wired to the ingress exactly as the real tools would be.
+ * The whole middleware in one process: topics and schemas provisioned, ingress, audit, contact-sync and
+ * call-sync, and (without real credentials) the three simulators wired to the ingress exactly as the real
+ * tools would be.
  * Each service also runs on its own (its `main.ts`); this is the single-machine default and the e2e harness.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -124,17 +127,23 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
   );
 
+  const callSync = await startCallSync(infra, createCallTools(ghl), {
+    ...DEFAULT_FLUSH_CONFIG,
+    timeZone: env.CALL_NOTE_TIME_ZONE ?? DEFAULT_FLUSH_CONFIG.timeZone,
+    ...options.callSync,
+  });
+
   return {
     infra,
     ingressUrl: ingress.url,
     operatorToken,
     tools,
     simulators: simulated?.simulators ?? null,
-    consumers: { audit, contactSync },
+    consumers: { audit, contactSync, callSync },
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
       await ingress.close();
-      await Promise.all([audit.stop(), contactSync.stop()]);
+      await Promise.all([audit.stop(), contactSync.stop(), callSync.stop()]);
       await simulated?.simulators.close();
     },
   };

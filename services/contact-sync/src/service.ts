@@ -65,7 +65,7 @@ export async function startContactSync(
     parse: parseRecord,
     handlers: contactSyncHandlers(),
     deps: { db: infra.db, tools, config, report: (cause, outcome) => outcomes.report(cause, outcome) },
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
   });
   return {
     consumer,

@@ -3,6 +3,7 @@ import * as seedTables from './20261126T0030_seed_tables.ts';
 import * as ingressSpool from './20261126T0100_ingress_spool.ts';
 import * as syncLogEventId from './20261126T0130_sync_log_event_id.ts';
 import * as contactSyncState from './20261126T0200_contact_sync_state.ts';
+import * as callSync from './20261126T0300_call_sync.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261126T0100_ingress_spool': ingressSpool,
   '20261126T0130_sync_log_event_id': syncLogEventId,
   '20261126T0200_contact_sync_state': contactSyncState,
+  '20261126T0300_call_sync': callSync,
 };
