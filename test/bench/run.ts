@@ -1,10 +1,14 @@
+import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
 
 /**
  * `npm run bench [-- <name>] [--contacts N] [--latency MS]`: prints figures; nothing passes or fails here,
  * and no test asserts speed.
  */
-const benches: Record<string, () => Promise<void>> = { 'contact-sync': benchContactSync };
+const benches: Record<string, () => Promise<void>> = {
+  'contact-sync': benchContactSync,
+  'call-sync': benchCallSync,
+};
 const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {
   if (chosen.length === 0 || chosen.includes(name)) await run();
