@@ -44,16 +44,25 @@ export async function provisionTopics(kafka: Kafka, declarations: TopicDeclarati
   }
 }
 
-/** True when a broker answers a metadata request: the readiness check of everything that needs Kafka. */
-export async function isKafkaReachable(brokers: string[]): Promise<boolean> {
+/**
+ * True when a broker answers a metadata request within `timeoutMs`: the readiness check of everything that
+ * needs Kafka. Bounded, because something else listening on the port may accept the connection and say nothing.
+ */
+export async function isKafkaReachable(brokers: string[], timeoutMs = 5000): Promise<boolean> {
   const admin = createKafka({ brokers, clientId: 'df-readiness', retries: 0 }).admin();
-  try {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = (async () => {
     await admin.connect();
     await admin.listTopics();
     return true;
-  } catch {
-    return false;
+  })().catch(() => false);
+  try {
+    return await Promise.race([answered, timedOut]);
   } finally {
-    await admin.disconnect().catch(() => {});
+    clearTimeout(timer);
+    admin.disconnect().catch(() => {});
   }
 }

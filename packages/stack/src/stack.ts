@@ -29,55 +29,79 @@ async function postgresUp(config: StackConfig): Promise<ServerStatus> {
   return { name: 'postgres', address: `${host}:${port || 5432}`, state: 'external' };
 }
 
-/**
- * Brings one server up: reuse it when it already answers (started earlier, or run by someone else),
- * refuse when its port is held by something that is not it, otherwise start it and wait until it answers.
- */
-async function serverUp(
-  name: 'kafka' | 'registry',
-  address: string,
-  reachable: () => Promise<boolean>,
-  start: () => number,
-  paths: { pidFile: string; logFile: string },
-): Promise<ServerStatus> {
-  const ours = runningPid(paths.pidFile);
-  if (await reachable()) return { name, address, state: ours ? 'running' : 'external', pid: ours };
-  const { host, port } = hostPort(address);
-  if (ours === undefined && (await isPortOpen(host, port))) {
-    throw new StackError(
-      `port ${port} is taken by another program: stop it, or point the ${name} address setting at a running server`,
-    );
-  }
-  const began = performance.now();
-  const pid = start();
-  await waitUntil(name, reachable, {
-    timeoutMs: 180_000,
-    stillRunning: () => isAlive(pid),
-    logFile: paths.logFile,
-  });
-  return { name, address, state: 'started', pid, readyMs: Math.round(performance.now() - began) };
+interface ServerPlan {
+  name: 'kafka' | 'registry';
+  address: string;
+  reachable: () => Promise<boolean>;
+  start: () => number;
+  paths: { pidFile: string; logFile: string };
 }
 
-/** `stack up`: Postgres must be there; Kafka and the registry are started in parallel when not already up. */
+/**
+ * Decides for one server: reuse it when it already answers (started earlier, or run by someone else), or
+ * start it; refuses when its port is held by something that is not it.
+ */
+async function plan(server: ServerPlan): Promise<ServerStatus | 'start'> {
+  const ours = runningPid(server.paths.pidFile);
+  if (await server.reachable()) {
+    return { name: server.name, address: server.address, state: ours ? 'running' : 'external', pid: ours };
+  }
+  const { host, port } = hostPort(server.address);
+  if (ours === undefined && (await isPortOpen(host, port))) {
+    throw new StackError(
+      `port ${port} is taken by another program: stop it, or point the ${server.name} address setting at a running server`,
+    );
+  }
+  return 'start';
+}
+
+async function startAndWait(server: ServerPlan): Promise<ServerStatus> {
+  const began = performance.now();
+  const pid = server.start();
+  await waitUntil(server.name, server.reachable, {
+    timeoutMs: 180_000,
+    stillRunning: () => isAlive(pid),
+    logFile: server.paths.logFile,
+  });
+  return {
+    name: server.name,
+    address: server.address,
+    state: 'started',
+    pid,
+    readyMs: Math.round(performance.now() - began),
+  };
+}
+
+/**
+ * `stack up`: Postgres must be there; Kafka and the registry are started (in parallel) unless they already
+ * answer. Every port is checked before anything starts, so a conflict leaves nothing half started.
+ */
 export async function stackUp(config: StackConfig): Promise<ServerStatus[]> {
   const postgres = await postgresUp(config);
-  const [kafka, registry] = await Promise.all([
-    serverUp(
-      'kafka',
-      config.kafkaBrokers[0] ?? '',
-      () => kafkaReachable(config),
-      () => startKafka(config),
-      kafkaPaths(config),
-    ),
-    serverUp(
-      'registry',
-      config.schemaRegistryUrl,
-      () => registryReachable(config),
-      () => startRegistry(config),
-      registryPaths(config),
-    ),
-  ]);
-  return [kafka, registry, postgres];
+  const servers: ServerPlan[] = [
+    {
+      name: 'kafka',
+      address: config.kafkaBrokers[0] ?? '',
+      reachable: () => kafkaReachable(config),
+      start: () => startKafka(config),
+      paths: kafkaPaths(config),
+    },
+    {
+      name: 'registry',
+      address: config.schemaRegistryUrl,
+      reachable: () => registryReachable(config),
+      start: () => startRegistry(config),
+      paths: registryPaths(config),
+    },
+  ];
+  const plans = await Promise.all(servers.map(plan));
+  const statuses = await Promise.all(
+    servers.map((server, i) => {
+      const planned = plans[i]!;
+      return planned === 'start' ? startAndWait(server) : Promise.resolve(planned);
+    }),
+  );
+  return [...statuses, postgres];
 }
 
 /** `stack down`: stops only the servers this clone's `up` started (by their pid files). */
