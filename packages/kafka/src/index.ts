@@ -9,6 +9,7 @@ export {
   type RunningConsumer,
   startConsumer,
 } from './consumer.ts';
+export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 export {
   classifyFailure,
   type FailureDisposition,

@@ -4,10 +4,12 @@ import {
   committedOffsets,
   DEAD_LETTER_HEADERS,
   EventProducer,
+  listDeadLetters,
   PermanentError,
   RetriableError,
   type RunningConsumer,
   readTopic,
+  redriveDeadLetters,
   startConsumer,
 } from '@df/kafka';
 import { createTestTopics, testCodec, testKafka, testStack, uniqueName, waitFor } from '@df/test-kit';
@@ -204,6 +206,44 @@ describe('consumer runner against the real broker and registry', () => {
     await waitFor('the valid record to be handled', () => handled.includes(3));
     const reasons = (await readTopic(kafka, dlq)).map((r) => r.headers[DEAD_LETTER_HEADERS.reason]);
     expect(reasons).toEqual(['schema-invalid', 'undecodable']);
+  });
+
+  it('lists dead letters with their reasons and redrives them once the cause is fixed', async () => {
+    const { topic, dlq, groupId } = await topicsForTest();
+    let fixed = false;
+    const handled: number[] = [];
+    running.push(
+      await startConsumer({
+        kafka,
+        codec,
+        groupId,
+        topics: [topic],
+        deadLetterTopic: dlq,
+        parse,
+        deps: {},
+        handlers: {
+          'test.happened': async (event) => {
+            if (!fixed) throw new PermanentError('bug-123', 'handler could not map this event');
+            handled.push(event.n);
+          },
+        },
+      }),
+    );
+    await producer.publish(topic, schemaId, [{ key: 'k', value: { type: 'test.happened', n: 42 } }]);
+    await waitFor('the dead letter', async () => (await listDeadLetters(kafka, dlq)).length === 1);
+    const [letter] = await listDeadLetters(kafka, dlq);
+    expect(letter).toMatchObject({
+      reason: 'bug-123',
+      error: 'handler could not map this event',
+      attempts: 1,
+    });
+    expect(letter!.source).toEqual({ topic, partition: 0, offset: '0' });
+
+    fixed = true;
+    expect(await redriveDeadLetters(kafka, producer, dlq)).toBe(1);
+    await waitFor('the redriven record to be handled', () => handled.includes(42));
+    expect(await listDeadLetters(kafka, dlq)).toEqual([]);
+    expect(await redriveDeadLetters(kafka, producer, dlq)).toBe(0);
   });
 
   it('commits nothing for a record whose handler was running when the process was killed', async () => {
