@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
+  type ConsumerOptions,
   committedOffsets,
   DEAD_LETTER_HEADERS,
   EventProducer,
@@ -54,25 +55,38 @@ async function topicsForTest() {
   return { topic: topic!, dlq: dlq!, groupId: uniqueName('group') };
 }
 
+/** A consumer of the test's topic with its dead-letter topic; stopped after the test. */
+async function consume(
+  where: { topic: string; dlq: string; groupId: string },
+  handlers: ConsumerOptions<TestEvent, Record<string, never>>['handlers'],
+  options: Partial<ConsumerOptions<TestEvent, Record<string, never>>> = {},
+) {
+  running.push(
+    await startConsumer({
+      kafka,
+      codec,
+      groupId: where.groupId,
+      topics: [where.topic],
+      deadLetterTopic: where.dlq,
+      parse,
+      deps: {},
+      handlers,
+      ...options,
+    }),
+  );
+}
+
 describe('consumer runner against the real broker and registry', () => {
   it('round-trips a registry-encoded record from the producer to the handler', async () => {
     const { topic, dlq, groupId } = await topicsForTest();
     const seen: Array<{ event: TestEvent; key: string | null; header?: string }> = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
-        parse,
-        deps: {},
-        handlers: {
-          'test.happened': async (event, _deps, record) => {
-            seen.push({ event, key: record.key, header: record.headers['x-correlation-id'] });
-          },
+    await consume(
+      { topic, dlq, groupId },
+      {
+        'test.happened': async (event, _deps, record) => {
+          seen.push({ event, key: record.key, header: record.headers['x-correlation-id'] });
         },
-      }),
+      },
     );
     await producer.publish(topic, schemaId, [
       {
@@ -110,25 +124,19 @@ describe('consumer runner against the real broker and registry', () => {
     let attempts = 0;
     const effects: number[] = [];
     const retries: number[] = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
-        parse,
-        deps: { effects },
+    await consume(
+      { topic, dlq, groupId },
+      {
+        'test.happened': async (event) => {
+          attempts += 1;
+          if (attempts <= 2) throw new RetriableError('upstream 503');
+          effects.push(event.n);
+        },
+      },
+      {
         retry: { baseMs: 20, maxMs: 100 },
         observer: { retrying: (_record, _error, delayMs) => retries.push(delayMs) },
-        handlers: {
-          'test.happened': async (event, deps) => {
-            attempts += 1;
-            if (attempts <= 2) throw new RetriableError('upstream 503');
-            deps.effects.push(event.n);
-          },
-        },
-      }),
+      },
     );
     await producer.publish(topic, schemaId, [{ key: 'k', value: { type: 'test.happened', n: 7 } }]);
     await waitFor(
@@ -145,23 +153,15 @@ describe('consumer runner against the real broker and registry', () => {
   it('dead-letters a permanent failure with its reason and keeps processing the partition', async () => {
     const { topic, dlq, groupId } = await topicsForTest();
     const handled: number[] = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
-        parse,
-        deps: {},
-        handlers: {
-          'test.happened': async (event) => {
-            if (event.n === 1)
-              throw new PermanentError('contact-without-phone', 'cannot sync a contact without a phone');
-            handled.push(event.n);
-          },
+    await consume(
+      { topic, dlq, groupId },
+      {
+        'test.happened': async (event) => {
+          if (event.n === 1)
+            throw new PermanentError('contact-without-phone', 'cannot sync a contact without a phone');
+          handled.push(event.n);
         },
-      }),
+      },
     );
     await producer.publish(topic, schemaId, [
       { key: 'same-entity', value: { type: 'test.happened', n: 1 } },
@@ -184,21 +184,16 @@ describe('consumer runner against the real broker and registry', () => {
   it('dead-letters records that fail validation or cannot be decoded', async () => {
     const { topic, dlq, groupId } = await topicsForTest();
     const handled: number[] = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
+    await consume(
+      { topic, dlq, groupId },
+      { 'test.happened': async (event) => void handled.push(event.n) },
+      {
         parse: (value) => {
           const event = parse(value);
           if (event.n < 0) throw new Error('n must not be negative');
           return event;
         },
-        deps: {},
-        handlers: { 'test.happened': async (event) => void handled.push(event.n) },
-      }),
+      },
     );
     await producer.publish(topic, schemaId, [{ key: 'k', value: { type: 'test.happened', n: -1 } }]);
     await producer.publishRaw(topic, [{ key: 'k', value: Buffer.from('{"not":"framed"}') }]);
@@ -212,22 +207,14 @@ describe('consumer runner against the real broker and registry', () => {
     const { topic, dlq, groupId } = await topicsForTest();
     let fixed = false;
     const handled: number[] = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
-        parse,
-        deps: {},
-        handlers: {
-          'test.happened': async (event) => {
-            if (!fixed) throw new PermanentError('bug-123', 'handler could not map this event');
-            handled.push(event.n);
-          },
+    await consume(
+      { topic, dlq, groupId },
+      {
+        'test.happened': async (event) => {
+          if (!fixed) throw new PermanentError('bug-123', 'handler could not map this event');
+          handled.push(event.n);
         },
-      }),
+      },
     );
     await producer.publish(topic, schemaId, [{ key: 'k', value: { type: 'test.happened', n: 42 } }]);
     await waitFor('the dead letter', async () => (await listDeadLetters(kafka, dlq)).length === 1);
@@ -260,18 +247,7 @@ describe('consumer runner against the real broker and registry', () => {
 
     // A new instance of the group gets the record again.
     const handled: number[] = [];
-    running.push(
-      await startConsumer({
-        kafka,
-        codec,
-        groupId,
-        topics: [topic],
-        deadLetterTopic: dlq,
-        parse,
-        deps: {},
-        handlers: { 'test.happened': async (event) => void handled.push(event.n) },
-      }),
-    );
+    await consume({ topic, dlq, groupId }, { 'test.happened': async (event) => void handled.push(event.n) });
     await waitFor('the record to be processed again', () => handled.includes(5), { timeoutMs: 45_000 });
     await waitFor(
       'the offset to be committed',
