@@ -1,0 +1,8 @@
+/**
+ * `npm run simulators`: the three simulators on their default ports (GHL 4010, Aloware 4020, texting 4030),
+ * each printing its URL and the credentials it generated. Configure each through its own environment
+ * variables (see ghl/cli.ts, aloware/main.ts, texting/main.ts).
+ */
+await import('./ghl/cli.ts');
+await import('./aloware/main.ts');
+await import('./texting/main.ts');
