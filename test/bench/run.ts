@@ -1,11 +1,13 @@
 import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
+import { benchIngress } from './ingress.bench.ts';
 
 /**
  * `npm run bench [-- <name>] [--contacts N] [--latency MS]`: prints figures; nothing passes or fails here,
  * and no test asserts speed.
  */
 const benches: Record<string, () => Promise<void>> = {
+  ingress: benchIngress,
   'contact-sync': benchContactSync,
   'call-sync': benchCallSync,
 };

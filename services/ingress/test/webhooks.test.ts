@@ -176,6 +176,24 @@ describe('POST /webhooks/ghl', () => {
     });
   });
 
+  it('publishes a webhook delivered 20 times concurrently exactly once', async () => {
+    const body = JSON.stringify(ghlContact({ firstName: 'Concurrent' }));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => it_.post('/webhooks/ghl', body, signGhl(body))),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{ duplicate?: boolean }>;
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    const stored = (await it_.events(TOPICS.ghl)).filter((r) => JSON.stringify(r.value.raw) === body);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('refuses a body a proxy re-serialized, since the signature covers the exact bytes', async () => {
+    const body = JSON.stringify(ghlContact());
+    const reserialized = JSON.stringify(JSON.parse(body), null, 2);
+    expect((await it_.post('/webhooks/ghl', reserialized, signGhl(body))).status).toBe(401);
+  });
+
   it('accepts the legacy RSA signature when no Ed25519 signature is sent', async () => {
     const body = JSON.stringify(ghlContact());
     const response = await it_.post('/webhooks/ghl', body, {
