@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { EventEnvelope, TOPIC_DECLARATIONS } from '@df/contracts';
-import { provisionTopics, readTopic } from '@df/kafka';
+import { createKafka, provisionTopics, readTopic } from '@df/kafka';
 import { createLogger } from '@df/telemetry';
 import {
   createTestDatabase,
@@ -74,10 +74,18 @@ export interface IngressUnderTest {
 /** An ingress on its own topics (prefixed) and its own database, against the real stack. */
 export async function startTestIngress(
   overrides: Partial<IngressConfig> = {},
-  infra: { kafkaBrokers?: string[]; databaseUrl?: string; database?: TestDatabase } = {},
+  infra: {
+    /** What the ingress publishes to (default: the suite's broker). */
+    kafkaBrokers?: string[];
+    /** Where the test creates and reads the topics (default: the suite's broker). */
+    topicBrokers?: string[];
+    database?: TestDatabase;
+  } = {},
 ): Promise<IngressUnderTest> {
   const config = testIngressConfig(overrides);
-  const kafka = testKafka();
+  const kafka = infra.topicBrokers
+    ? createKafka({ brokers: infra.topicBrokers, clientId: 'ingress-test' })
+    : testKafka();
   await provisionTopics(
     kafka,
     TOPIC_DECLARATIONS.map((d) => ({ name: `${config.topicPrefix}${d.name}`, partitions: 2 })),
