@@ -127,7 +127,24 @@ export interface CallSyncProcessedTable {
   processed_at: DefaultedTimestamp;
 }
 
+/** GHL OAuth tokens per location, encrypted at rest. */
+export interface GhlOauthConnectionsTable {
+  location_id: string;
+  company_id: string | null;
+  user_type: string | null;
+  access_token_enc: string;
+  refresh_token_enc: string;
+  access_expires_at: Timestamp;
+  scope: string | null;
+  status: ColumnType<'active' | 'broken', 'active' | 'broken' | undefined, 'active' | 'broken'>;
+  broken_reason: string | null;
+  broken_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
+  ghl_oauth_connections: GhlOauthConnectionsTable;
   call_notes: CallNotesTable;
   call_note_create_attempts: CallNoteCreateAttemptsTable;
   call_sync_processed: CallSyncProcessedTable;

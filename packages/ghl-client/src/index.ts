@@ -27,6 +27,7 @@ export {
   type GhlErrorDetails,
   isGhlError,
 } from './errors.ts';
+export { PgGhlTokenStore } from './pg-token-store.ts';
 export {
   GhlRateLimiter,
   type RateLimiterOptions,

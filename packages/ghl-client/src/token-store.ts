@@ -1,4 +1,4 @@
-/** Where OAuth tokens live. The in-memory store is for tests and single-process use; see the README for the PG one. */
+/** Where OAuth tokens live: in memory (tests, one process) or in Postgres, encrypted (`PgGhlTokenStore`). */
 
 export interface GhlTokenSet {
   accessToken: string;
