@@ -29,6 +29,8 @@ export interface IngressConfig {
   publishTimeoutMs: number;
   /** Prepended to every topic name: isolates tests and lets several environments share one cluster. */
   topicPrefix: string;
+  /** How long delivery receipts (redelivery detection) are kept. */
+  receiptRetentionDays: number;
 }
 
 const list = (value: string | undefined) =>
@@ -66,6 +68,7 @@ export function ingressConfig(env: NodeJS.ProcessEnv = process.env): IngressConf
     operatorToken: env.OPERATOR_TOKEN || undefined,
     publishTimeoutMs: Number(env.INGRESS_PUBLISH_TIMEOUT_MS ?? 5000),
     topicPrefix: env.TOPIC_PREFIX ?? '',
+    receiptRetentionDays: Number(env.INGRESS_RECEIPT_RETENTION_DAYS ?? 7),
   };
 }
 

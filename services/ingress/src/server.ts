@@ -47,6 +47,12 @@ export async function startIngress(
   const drainer = new SpoolDrainer(db, publisher, metrics, log);
   await drainer.resumeBacklog();
   drainer.start();
+  const pruning = setInterval(() => {
+    publisher
+      .pruneReceipts(config.receiptRetentionDays)
+      .catch((error) => log.warn('receipt pruning failed', { error }));
+  }, 3_600_000);
+  pruning.unref();
 
   const app = createIngressApp({
     config,
@@ -78,6 +84,7 @@ export async function startIngress(
     metrics,
     async close() {
       // Stop taking requests, let those in flight finish, then stop draining and disconnect.
+      clearInterval(pruning);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await drainer.stop();
       await producer.disconnect().catch(() => {});

@@ -150,6 +150,18 @@ export class DurablePublisher {
     }
   }
 
+  /**
+   * Forgets receipts older than `days`. They must outlive the tools' redelivery horizon (GHL retries for hours),
+   * and `GHL_WEBHOOK_MAX_SKEW_SECONDS` must stay below it so an old delivery cannot come back as new.
+   */
+  async pruneReceipts(days: number): Promise<number> {
+    const result = await this.options.db
+      .deleteFrom('ingress_receipts')
+      .where('received_at', '<', new Date(Date.now() - days * 86_400_000))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   private async releaseReceipt(delivery: Delivery): Promise<void> {
     await this.options.db
       .deleteFrom('ingress_receipts')
