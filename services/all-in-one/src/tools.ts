@@ -67,6 +67,9 @@ export async function startSimulators(options: SimulatorOptions = {}) {
     port: options.ports?.aloware ?? 0,
     apiToken: secret(),
     latencyMs: options.latencyMs,
+    // Ids unique per start: the projections in Postgres outlive a simulator and must not mistake a new
+    // simulated person for one of an earlier run.
+    idOffset: (Date.now() % 1_000_000_000) * 1000,
   });
   const texting = await startTextingSimulator({
     port: options.ports?.texting ?? 0,

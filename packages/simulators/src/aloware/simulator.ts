@@ -270,8 +270,10 @@ export async function startAlowareSimulator(
   faults.latencyMs = options.latencyMs ?? 0;
   const queue = new WebhookQueue<string>({ timeoutMs: options.webhookTimeoutMs ?? 30_000 });
 
-  let nextContactId = 155091901;
-  let nextCommunicationId = 940868601;
+  // The fixtures' ids by default; `idOffset` moves them so a restarted simulator does not reuse ids a
+  // persistent projection already knows as someone else.
+  let nextContactId = 155091901 + (options.idOffset ?? 0);
+  let nextCommunicationId = 940868601 + (options.idOffset ?? 0);
   let nextTagId = 2292;
   let nextListId = 396726;
   let nextTranscriptionId = 11301;

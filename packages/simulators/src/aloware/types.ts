@@ -94,6 +94,8 @@ export interface CallDisposition {
 export interface AlowareSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Added to the first contact and communication ids (default 0: the fixtures' ids). */
+  idOffset?: number;
   host?: string;
   /** Accepted `api_token` value(s). Default `TEST-TOKEN-0001`. */
   apiToken?: string | string[];

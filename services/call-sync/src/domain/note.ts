@@ -36,7 +36,8 @@ export function renderCallNote(call: CallDetails, timeZone: string): string {
     ['Outcome', call.dispositionStatus],
     ['Disposition', call.disposition],
     ['Status', call.status],
-    ['CSAT', call.csatScore],
+    // Aloware sends 0 for "not rated".
+    ['CSAT', call.csatScore || null],
     ['Recording', call.recordingUrl],
     ['Voicemail', call.voicemailUrl],
   ];
