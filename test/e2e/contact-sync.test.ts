@@ -59,6 +59,13 @@ describe('contact-sync, end to end (real Kafka, registry, Postgres; simulated to
       email: 'ada@example.com',
     });
     expect(String(s.simulators!.aloware.contact(phone)!.id)).toBe(stored.aloware_contact_id);
+    // The Aloware id also lands in the location's "Aloware Contact Id" custom field.
+    const alowareIdField = s
+      .simulators!.ghl.customFields()
+      .find((f) => f.fieldKey === 'contact.aloware_contact_id')!;
+    expect(created!.customFields).toContainEqual(
+      expect.objectContaining({ id: alowareIdField.id, value: stored.aloware_contact_id }),
+    );
     expect(ghlRequests(s, 'POST', /^\/contacts\/upsert$/)).toBe(1);
     expect(alowareFormPosts(s)).toBe(0);
 

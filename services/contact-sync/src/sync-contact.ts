@@ -178,12 +178,12 @@ async function writeSide(
   if (target === 'ghl') {
     if (contact.deletedInGhlAt) return false;
     if (contact.ghlContactId) {
-      await deps.tools.ghl.update(contact.ghlContactId, changes);
+      await deps.tools.ghl.update(contact.ghlContactId, changes, contact.alowareContactId);
       action = 'updated';
     } else {
       // A new GHL contact gets the whole merged contact, not just the changes.
       written = merged;
-      const result = await deps.tools.ghl.upsert(merged);
+      const result = await deps.tools.ghl.upsert(merged, contact.alowareContactId);
       contact.ghlContactId = result.id;
       action = result.created ? 'created' : 'updated';
     }

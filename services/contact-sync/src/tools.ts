@@ -10,9 +10,12 @@ import type { Snapshot } from './domain/snapshot.ts';
  */
 export interface ContactTools {
   ghl: {
-    /** Creates or finds the contact (GHL's own duplicate rules) and writes the fields; returns its id. */
-    upsert(fields: Snapshot): Promise<{ id: string; created: boolean }>;
-    update(id: string, fields: Snapshot): Promise<void>;
+    /**
+     * Creates or finds the contact (GHL's own duplicate rules) and writes the fields; returns its id.
+     * `alowareContactId` goes into the GHL custom field configured for it, when the location has one.
+     */
+    upsert(fields: Snapshot, alowareContactId?: string | null): Promise<{ id: string; created: boolean }>;
+    update(id: string, fields: Snapshot, alowareContactId?: string | null): Promise<void>;
     get(id: string): Promise<Snapshot | null>;
     findByPhone(phone: string): Promise<{ id: string; snapshot: Snapshot } | null>;
   };
@@ -61,17 +64,46 @@ export function snapshotFromGhl(contact: GhlContact): Snapshot {
   return snapshot;
 }
 
-export function createContactTools(ghl: GhlClient, aloware: AlowareClient): ContactTools {
+export interface ContactToolsOptions {
+  /** GHL custom field key (without `contact.`) that holds the Aloware contact id; null: do not write it. */
+  alowareIdFieldKey: string | null;
+}
+
+export function createContactTools(
+  ghl: GhlClient,
+  aloware: AlowareClient,
+  options: ContactToolsOptions = { alowareIdFieldKey: 'aloware_contact_id' },
+): ContactTools {
   let calls = 0;
   const counted = <T>(promise: Promise<T>) => {
     calls += 1;
     return promise;
   };
+  // Custom field ids differ per location; resolved once, on the first write that needs one.
+  let alowareIdField: Promise<string | null> | undefined;
+  const resolveAlowareIdField = () => {
+    const key = options.alowareIdFieldKey;
+    if (!key) return Promise.resolve(null);
+    alowareIdField ??= counted(ghl.listCustomFields())
+      .then((fields) => fields.find((f) => f.fieldKey === `contact.${key}`)?.id ?? null)
+      .catch((error) => {
+        alowareIdField = undefined;
+        throw error;
+      });
+    return alowareIdField;
+  };
+  const ghlInput = async (fields: Snapshot, alowareContactId?: string | null): Promise<GhlContactInput> => {
+    const input = toGhlInput(fields);
+    if (!alowareContactId) return input;
+    const fieldId = await resolveAlowareIdField();
+    return fieldId ? { ...input, customFields: [{ id: fieldId, value: alowareContactId }] } : input;
+  };
   return {
     ghl: {
-      async upsert(fields) {
+      async upsert(fields, alowareContactId) {
+        const input = await ghlInput(fields, alowareContactId);
         try {
-          const { isNew, contact } = await counted(ghl.upsertContact(toGhlInput(fields)));
+          const { isNew, contact } = await counted(ghl.upsertContact(input));
           return { id: contact.id, created: isNew };
         } catch (error) {
           // GHL can answer 422 and still have created the contact: look before giving up.
@@ -83,8 +115,8 @@ export function createContactTools(ghl: GhlClient, aloware: AlowareClient): Cont
           return { id: found.id, created: false };
         }
       },
-      async update(id, fields) {
-        await counted(ghl.updateContact(id, toGhlInput(fields)));
+      async update(id, fields, alowareContactId) {
+        await counted(ghl.updateContact(id, await ghlInput(fields, alowareContactId)));
       },
       async get(id) {
         try {
