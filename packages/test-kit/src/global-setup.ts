@@ -1,7 +1,7 @@
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { stackConfig, stackDown, stackUp } from '@df/stack';
 import type { TestProject } from 'vitest/node';
-import { TEMPLATE_DATABASE, templateDatabaseUrl } from './stack.ts';
+import { templateDatabaseUrl } from './stack.ts';
 import './provided.ts';
 
 /**
@@ -29,5 +29,3 @@ export default async function setup(project: TestProject) {
     if (startedHere && process.env.KEEP_STACK !== '1') await stackDown(config);
   };
 }
-
-export { TEMPLATE_DATABASE };
