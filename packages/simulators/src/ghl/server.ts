@@ -108,6 +108,10 @@ export interface FaultSpec {
   body?: unknown;
   /** Run the real handler (state change + webhooks) first, then answer with the fault ("422 but created"). */
   afterEffect?: boolean;
+  /** Only this share (0–1) of matching requests is affected: a 5xx *rate* rather than a burst. */
+  rate?: number;
+  /** Hold the answer this long first (beyond a client's timeout, the call times out). */
+  hangMs?: number;
 }
 
 export interface SpecViolation {
@@ -1008,6 +1012,40 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   // ----- the pipeline -----
 
   const app = new Koa();
+  // The admin API (fault injection and inspection over HTTP, for a standalone simulator); not logged as API calls.
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/__sim/')) return next();
+    const body = ctx.method === 'POST' ? JSON.parse((await readBody(ctx.req)).toString('utf8') || '{}') : {};
+    const route = `${ctx.method} ${ctx.path}`;
+    if (route === 'POST /__sim/faults') {
+      const { count, path, ...fault } = body as FaultSpec & { count?: number; path?: string };
+      simulator.failNext(count ?? Number.POSITIVE_INFINITY, {
+        ...fault,
+        ...(path ? { path: new RegExp(path) } : {}),
+      });
+      ctx.status = 204;
+    } else if (route === 'DELETE /__sim/faults') {
+      simulator.clearFaults();
+      ctx.status = 204;
+    } else if (route === 'POST /__sim/latency') {
+      simulator.setLatency(Number(body.ms ?? 0));
+      ctx.status = 204;
+    } else if (route === 'GET /__sim/state') {
+      ctx.body = {
+        contacts: simulator.contacts(),
+        notes: simulator.contacts().flatMap((c) => simulator.notes(c.id)),
+        conversations: simulator.conversations(),
+      };
+    } else if (route === 'GET /__sim/requests') {
+      ctx.body = simulator.requests;
+    } else if (route === 'POST /__sim/idle') {
+      await simulator.idle();
+      ctx.status = 204;
+    } else {
+      ctx.status = 404;
+      ctx.body = { error: `no admin route ${route}` };
+    }
+  });
   app.use(async (ctx) => {
     const entry: SimRequest = {
       id: randomUUID(),
@@ -1091,6 +1129,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
       }
 
       const fault = takeFault(ctx.method, ctx.path, entry);
+      if (fault?.hangMs) await sleep(fault.hangMs);
       if (fault && !fault.afterEffect) throw faultError(fault);
       const body = parseBody(raw, ctx.get('content-type'));
       const result = await matched.handler({
@@ -1140,7 +1179,11 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   const isInjected = (entry: SimRequest) => injected.has(entry);
   const takeFault = (method: string, path: string, entry: SimRequest) => {
     const fault = faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)),
+      (f) =>
+        f.remaining > 0 &&
+        (!f.method || f.method === method) &&
+        (!f.path || f.path.test(path)) &&
+        (f.rate === undefined || Math.random() < f.rate),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -1171,7 +1214,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 
-  return {
+  const simulator: GhlSimulator = {
     url,
     port,
     locationIds,
@@ -1271,6 +1314,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return simulator;
 }
 
 /** Logs are kept for tests; a long-running standalone simulator keeps the newest 100 000 entries. */
