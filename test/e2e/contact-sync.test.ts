@@ -96,6 +96,16 @@ describe('contact-sync, end to end (real Kafka, registry, Postgres; simulated to
         ).length === 0,
     );
     expect(ledger.length).toBeGreaterThanOrEqual(4);
+
+    // What happened is visible on /metrics: events per group and type, GHL calls by operation and status.
+    const metrics = await (
+      await fetch(`${s.ingressUrl}/metrics`, { headers: { authorization: `Bearer ${s.operatorToken}` } })
+    ).text();
+    expect(metrics).toMatch(
+      /consumer_events_handled_total\{group="contact-sync",type="contact.created"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/tool_api_calls_total\{tool="ghl",operation="upsertContact",status="200"\} 1/);
+    expect(metrics).toMatch(/ingress_requests_total\{route="\/webhooks\/aloware",status="200"\} [1-9]/);
   });
 
   it('converges both tools when both sides are edited at nearly the same time', async () => {

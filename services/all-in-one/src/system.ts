@@ -13,7 +13,12 @@ import type { Database } from '@df/db';
 import { createGhlClient } from '@df/ghl-client';
 import { ingressConfig, startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
-import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
+import {
+  connectInfrastructure,
+  createServiceMetrics,
+  type Infrastructure,
+  provisionEventBus,
+} from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import {
@@ -81,6 +86,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const textingSecret = env.TEXTING_WEBHOOK_SIGNING_SECRETS?.split(',')[0] || secret();
   const operatorToken = env.OPERATOR_TOKEN || secret();
 
+  // One registry for the services in this process, served with the ingress's on its /metrics.
+  const metrics = createServiceMetrics();
   const base = ingressConfig(env);
   const ingress = await startIngress(
     {
@@ -106,6 +113,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       schemaRegistryUrl: options.schemaRegistryUrl,
       db: infra.db,
       log: log.child({ service: 'ingress' }),
+      extraMetrics: [metrics.registry],
     },
   );
   simulated?.simulators.connect(ingress.url, { alowareUser, alowarePass, textingSecret });
@@ -114,9 +122,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     locationId: tools.ghl.locationId,
     auth: { type: 'pit', token: tools.ghl.token },
     baseUrl: tools.ghl.baseUrl,
+    onCall: (info) => metrics.ghlCall(info),
   });
   const aloware = createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken });
-  const audit = await startAudit(infra);
+  const audit = await startAudit(infra, metrics);
   const contactTools = createContactTools(ghl, aloware);
   const contactSync = await startContactSync(
     infra,
@@ -125,13 +134,19 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...DEFAULT_CONTACT_SYNC_CONFIG,
       ...options.contactSync,
     },
+    { metrics },
   );
 
-  const callSync = await startCallSync(infra, createCallTools(ghl), {
-    ...DEFAULT_FLUSH_CONFIG,
-    timeZone: env.CALL_NOTE_TIME_ZONE ?? DEFAULT_FLUSH_CONFIG.timeZone,
-    ...options.callSync,
-  });
+  const callSync = await startCallSync(
+    infra,
+    createCallTools(ghl),
+    {
+      ...DEFAULT_FLUSH_CONFIG,
+      timeZone: env.CALL_NOTE_TIME_ZONE ?? DEFAULT_FLUSH_CONFIG.timeZone,
+      ...options.callSync,
+    },
+    metrics,
+  );
 
   return {
     infra,

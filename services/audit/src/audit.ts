@@ -1,6 +1,6 @@
 import { EVENT_TYPES, EventEnvelope, SyncOutcome, TOPICS } from '@df/contracts';
 import { type Handler, type RunningConsumer, startConsumer } from '@df/kafka';
-import type { Infrastructure } from '@df/service-runtime';
+import type { Infrastructure, ServiceMetrics } from '@df/service-runtime';
 import { recordArrival, recordOutcome } from './ledger.ts';
 
 export const AUDIT_GROUP = 'audit';
@@ -25,7 +25,7 @@ export function auditHandlers(): Record<string, Handler<AuditRecord, Infrastruct
 }
 
 /** The audit service: `webhook_events` (the ledger) and `sync_log`, projected from the log. */
-export function startAudit(infra: Infrastructure): Promise<RunningConsumer> {
+export function startAudit(infra: Infrastructure, metrics?: ServiceMetrics): Promise<RunningConsumer> {
   const p = infra.topicPrefix;
   return startConsumer({
     kafka: infra.kafka,
@@ -37,5 +37,6 @@ export function startAudit(infra: Infrastructure): Promise<RunningConsumer> {
     handlers: auditHandlers(),
     deps: infra,
     partitionsConsumedConcurrently: 4,
+    observer: metrics?.consumer(AUDIT_GROUP),
   });
 }

@@ -1,6 +1,6 @@
 import { EventEnvelope, TOPICS } from '@df/contracts';
 import { type Handler, startConsumer } from '@df/kafka';
-import { type Infrastructure, OutcomeReporter } from '@df/service-runtime';
+import { type Infrastructure, OutcomeReporter, type ServiceMetrics } from '@df/service-runtime';
 import { CallNoteFlusher, type FlushConfig } from './flusher.ts';
 import { recordCallEvent } from './record-call-event.ts';
 import type { CallTools } from './tools.ts';
@@ -35,6 +35,7 @@ export async function startCallSync(
   infra: Infrastructure,
   tools: CallTools,
   config: FlushConfig = DEFAULT_FLUSH_CONFIG,
+  metrics?: ServiceMetrics,
 ): Promise<RunningCallSync> {
   const p = infra.topicPrefix;
   const outcomes = new OutcomeReporter(infra, CALL_SYNC_GROUP);
@@ -49,6 +50,7 @@ export async function startCallSync(
     handlers: Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record])),
     deps: infra,
     partitionsConsumedConcurrently: 6,
+    observer: metrics?.consumer(CALL_SYNC_GROUP),
   });
   const flusher = new CallNoteFlusher({
     db: infra.db,

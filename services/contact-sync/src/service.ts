@@ -1,6 +1,6 @@
 import { Command, EventEnvelope, TOPICS } from '@df/contracts';
 import { type Handler, type RunningConsumer, startConsumer } from '@df/kafka';
-import { type Infrastructure, OutcomeReporter } from '@df/service-runtime';
+import { type Infrastructure, OutcomeReporter, type ServiceMetrics } from '@df/service-runtime';
 import { DEFAULT_POLICY } from './domain/merge.ts';
 import {
   type ContactSyncConfig,
@@ -52,7 +52,7 @@ export async function startContactSync(
   infra: Infrastructure,
   tools: ContactTools,
   config: ContactSyncConfig = DEFAULT_CONTACT_SYNC_CONFIG,
-  options: { partitionsConsumedConcurrently?: number } = {},
+  options: { partitionsConsumedConcurrently?: number; metrics?: ServiceMetrics } = {},
 ): Promise<RunningContactSync> {
   const p = infra.topicPrefix;
   const outcomes = new OutcomeReporter(infra, CONTACT_SYNC_GROUP);
@@ -66,6 +66,7 @@ export async function startContactSync(
     handlers: contactSyncHandlers(),
     deps: { db: infra.db, tools, config, report: (cause, outcome) => outcomes.report(cause, outcome) },
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
+    observer: options.metrics?.consumer(CONTACT_SYNC_GROUP),
   });
   return {
     consumer,

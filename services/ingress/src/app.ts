@@ -1,4 +1,4 @@
-import type { Logger } from '@df/telemetry';
+import type { Logger, MetricsRegistry } from '@df/telemetry';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { AuthFailure } from './auth/failure.ts';
@@ -18,6 +18,7 @@ export interface IngressAppDeps {
   ghlVerifier: GhlVerifier;
   log: Logger;
   readiness: () => Promise<{ kafka: boolean; registry: boolean }>;
+  extraMetrics: MetricsRegistry[];
 }
 
 export function createIngressApp(deps: IngressAppDeps): Koa {
@@ -32,7 +33,11 @@ export function createIngressApp(deps: IngressAppDeps): Koa {
     defaultTenant: config.aloware.defaultTenant,
     topicPrefix: config.topicPrefix,
   });
-  registerHealthRoutes(router, { metrics, operatorToken: config.operatorToken, readiness: deps.readiness });
+  registerHealthRoutes(router, {
+    registries: [metrics.registry, ...deps.extraMetrics],
+    operatorToken: config.operatorToken,
+    readiness: deps.readiness,
+  });
 
   // Outermost: every request is counted by its route pattern (not its raw path) and final status.
   app.use(async (ctx, next) => {

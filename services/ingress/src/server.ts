@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Database } from '@df/db';
 import { createKafka, EventProducer, isKafkaReachable, SchemaCodec } from '@df/kafka';
 import { topicSchemas } from '@df/service-runtime';
-import type { Logger } from '@df/telemetry';
+import type { Logger, MetricsRegistry } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import { createIngressApp } from './app.ts';
 import { createGhlVerifier } from './auth/ghl-signature.ts';
@@ -16,6 +16,8 @@ export interface IngressInfrastructure {
   schemaRegistryUrl: string;
   db: Kysely<Database>;
   log: Logger;
+  /** Other registries served on the same /metrics (the services running in this process). */
+  extraMetrics?: MetricsRegistry[];
 }
 
 export interface RunningIngress {
@@ -59,6 +61,7 @@ export async function startIngress(
     publisher,
     metrics,
     ghlVerifier: createGhlVerifier(config.ghl),
+    extraMetrics: infra.extraMetrics ?? [],
     log,
     readiness: async () => {
       const [kafkaUp, registryUp] = await Promise.all([

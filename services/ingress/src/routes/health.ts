@@ -1,9 +1,10 @@
+import { MetricsRegistry } from '@df/telemetry';
 import type Router from '@koa/router';
 import { verifyOperatorToken } from '../auth/operator.ts';
-import type { IngressMetrics } from '../metrics.ts';
 
 export interface HealthDeps {
-  metrics: IngressMetrics;
+  /** Served together on /metrics. */
+  registries: MetricsRegistry[];
   operatorToken: string | undefined;
   /** Whether Kafka and the registry answer right now. */
   readiness: () => Promise<{ kafka: boolean; registry: boolean }>;
@@ -25,7 +26,8 @@ export function registerHealthRoutes(router: Router, deps: HealthDeps) {
   });
   router.get('/metrics', async (ctx) => {
     verifyOperatorToken(ctx.get('authorization') || undefined, deps.operatorToken);
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
+    const merged = MetricsRegistry.merge(deps.registries);
+    ctx.type = merged.contentType;
+    ctx.body = await merged.metrics();
   });
 }
