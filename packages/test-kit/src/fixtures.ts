@@ -26,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(testStack().databaseUrl);
   url.pathname = `/${uniqueName('df_test').replaceAll('-', '_')}`;
   await ensureDatabase(url.toString(), { template: TEMPLATE_DATABASE });
-  const db = createDb(url.toString(), { max: 5 });
+  const db = createDb(url.toString(), { max: 12 });
   return {
     url: url.toString(),
     db,

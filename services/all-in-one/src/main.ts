@@ -19,7 +19,8 @@ try {
   console.error(`stack: ${error.message}`);
   process.exit(1);
 }
-const db = createDb(config.databaseUrl);
+// Every service of the process shares this pool; sized for their concurrency (see each service's options).
+const db = createDb(config.databaseUrl, { max: 25 });
 const { results = [] } = await migrateToLatest(db);
 for (const r of results) console.log(`migration ${r.migrationName}: ${r.status}`);
 

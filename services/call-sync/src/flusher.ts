@@ -3,7 +3,7 @@ import type { CallNotesTable, Database } from '@df/db';
 import { backoffDelay, classifyFailure, failureReason } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { CallDetails } from './domain/call-details.ts';
 import { callTags, noteMarker, renderCallNote } from './domain/note.ts';
 import type { CallTools } from './tools.ts';
@@ -111,7 +111,7 @@ export class CallNoteFlusher {
         tags: row.tags_applied,
       };
       try {
-        await this.writeCall(row, progress);
+        await this.writeCall(trx, row, progress);
         await trx
           .updateTable('call_notes')
           .set({
@@ -182,7 +182,7 @@ export class CallNoteFlusher {
     return { id: row.last_event_id, correlationId: row.last_correlation_id, tenant: row.tenant };
   }
 
-  private async writeCall(row: CallRow, progress: Progress): Promise<void> {
+  private async writeCall(trx: Transaction<Database>, row: CallRow, progress: Progress): Promise<void> {
     const { tools, config, report } = this.deps;
     const details = row.details as unknown as CallDetails;
     const outcome = (action: OutcomeInput['action'], id: string | null, type: 'call' | 'contact' = 'call') =>
@@ -194,7 +194,7 @@ export class CallNoteFlusher {
         target: { system: 'ghl', id },
       });
 
-    progress.contactId ??= details.ghlContactId ?? (await this.mappedContact(details));
+    progress.contactId ??= details.ghlContactId ?? (await this.mappedContact(trx, details));
     if (!progress.contactId) {
       if (!details.contactPhone) throw new SkipCall('no_contact_phone');
       const [firstName, ...rest] = (details.contactName ?? '').split(' ').filter(Boolean);
@@ -208,6 +208,7 @@ export class CallNoteFlusher {
     const fingerprint = createHash('sha256').update(body).digest('hex');
     if (!progress.noteId) {
       const marker = noteMarker(row.call_id);
+      // On its own connection, committed at once: the record must survive this transaction rolling back.
       const attempted = await this.deps.db
         .insertInto('call_note_create_attempts')
         .values({ call_id: row.call_id })
@@ -238,8 +239,8 @@ export class CallNoteFlusher {
   }
 
   /** contact-sync's mapping, read only: by Aloware id, then by phone. */
-  private async mappedContact(details: CallDetails): Promise<string | null> {
-    const query = this.deps.db
+  private async mappedContact(trx: Transaction<Database>, details: CallDetails): Promise<string | null> {
+    const query = trx
       .selectFrom('contact_mappings')
       .select('ghl_contact_id')
       .where('ghl_contact_id', 'is not', null);
