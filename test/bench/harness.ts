@@ -2,6 +2,7 @@ import { type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
+import { uniqueName } from '@df/test-kit/naming';
 
 /** A system on the local stack, with its own database and topics, for one benchmark run. */
 export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
@@ -18,7 +19,7 @@ export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
     schemaRegistryUrl: config.schemaRegistryUrl,
     db,
     log: createLogger({ service: 'bench' }, { level: 'error' }),
-    topicPrefix: `bench-${Date.now().toString(36)}.`,
+    topicPrefix: `${uniqueName('bench')}.`,
     ingressPort: 0,
     ...overrides,
   });

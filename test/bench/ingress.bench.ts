@@ -7,6 +7,7 @@ import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db'
 import { connectInfrastructure, provisionEventBus } from '@df/service-runtime';
 import { repoRoot, stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
+import { uniqueName } from '@df/test-kit/naming';
 import { argument, percentile, until } from './harness.ts';
 
 const PORT = 3999;
@@ -55,7 +56,7 @@ export async function benchIngress() {
   await ensureDatabase(url.toString());
   const db = createDb(url.toString(), { max: 2 });
   await migrateToLatest(db);
-  const topicPrefix = `bench-ingress-${Date.now().toString(36)}.`;
+  const topicPrefix = `${uniqueName('bench-ingress')}.`;
   const infra = connectInfrastructure({
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,

@@ -1,3 +1,5 @@
+import { stackConfig } from '@df/stack';
+import { removeTestArtifacts } from '@df/test-kit/cleanup';
 import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
 import { benchIngress } from './ingress.bench.ts';
@@ -15,4 +17,7 @@ const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {
   if (chosen.length === 0 || chosen.includes(name)) await run();
 }
+// The benchmarks' topics and subjects carry a unique stamp, like the tests': leave the stack as found.
+const { kafkaBrokers, schemaRegistryUrl } = stackConfig();
+await removeTestArtifacts(kafkaBrokers, schemaRegistryUrl);
 process.exit(0);

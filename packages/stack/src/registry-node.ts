@@ -80,6 +80,10 @@ export function startRegistry(config: StackConfig): number {
       `-Dapicurio.datasource.username=${decodeURIComponent(db.username) || 'postgres'}`,
       // Apicurio refuses an empty password even where the server trusts local connections.
       `-Dapicurio.datasource.password=${decodeURIComponent(db.password) || 'unused'}`,
+      // Apicurio's defaults (20 connections held, up to 100) would take a local server's whole budget.
+      '-Dapicurio.datasource.jdbc.initial-size=2',
+      '-Dapicurio.datasource.jdbc.min-size=2',
+      '-Dapicurio.datasource.jdbc.max-size=10',
       '-Dapicurio.rest.deletion.artifact.enabled=true',
       '-Dapicurio.rest.deletion.artifact-version.enabled=true',
       '-Dapicurio.rest.deletion.group.enabled=true',

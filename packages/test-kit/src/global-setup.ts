@@ -1,6 +1,7 @@
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { stackConfig, stackDown, stackUp } from '@df/stack';
 import type { TestProject } from 'vitest/node';
+import { removeTestArtifacts } from './cleanup.ts';
 import { templateDatabaseUrl } from './stack.ts';
 import './provided.ts';
 
@@ -26,6 +27,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', config.databaseUrl);
 
   return async () => {
+    await removeTestArtifacts(config.kafkaBrokers, config.schemaRegistryUrl);
     if (startedHere && process.env.KEEP_STACK !== '1') await stackDown(config);
   };
 }

@@ -1,3 +1,4 @@
+export { removeTestArtifacts } from './cleanup.ts';
 export {
   alowareDeliveries,
   alowareFixture,
