@@ -1,36 +1,14 @@
 import type { CallData } from '@df/contracts';
 import { describe, expect, it } from 'vitest';
-import { type CallDetails, mergeCallDetails } from '../src/domain/call-details.ts';
+import { type CallDetails, emptyCallData, mergeCallDetails } from '../src/domain/call-details.ts';
 import { callTags, renderCallNote } from '../src/domain/note.ts';
 
-const call = (fields: Partial<CallData>): CallData =>
-  ({
-    callId: '941089101',
-    alowareContactId: '1550919',
-    ghlContactId: null,
-    contactPhone: '+12025550142',
-    linePhone: null,
-    lineId: null,
-    direction: null,
-    status: null,
-    dispositionStatus: null,
-    disposition: null,
-    dispositionId: null,
-    durationSeconds: null,
-    talkTimeSeconds: null,
-    waitTimeSeconds: null,
-    agent: null,
-    origin: null,
-    startedAt: null,
-    recordingUrl: null,
-    voicemailUrl: null,
-    voicemailDurationSeconds: null,
-    transcription: null,
-    summary: null,
-    csatScore: null,
-    contact: null,
-    ...fields,
-  }) as CallData;
+const call = (fields: Partial<CallData>): CallData => ({
+  ...emptyCallData('941089101'),
+  alowareContactId: '1550919',
+  contactPhone: '+12025550142',
+  ...fields,
+});
 
 describe('call details and the note', () => {
   const initiated = call({

@@ -7,33 +7,38 @@ export type CallDetails = Omit<CallData, 'contact'> & {
   seen: EventType[];
 };
 
-const EMPTY: CallDetails = {
-  callId: '',
-  alowareContactId: null,
-  ghlContactId: null,
-  contactPhone: null,
-  linePhone: null,
-  lineId: null,
-  direction: null,
-  status: null,
-  dispositionStatus: null,
-  disposition: null,
-  dispositionId: null,
-  durationSeconds: null,
-  talkTimeSeconds: null,
-  waitTimeSeconds: null,
-  agent: null,
-  origin: null,
-  startedAt: null,
-  recordingUrl: null,
-  voicemailUrl: null,
-  voicemailDurationSeconds: null,
-  transcription: null,
-  summary: null,
-  csatScore: null,
-  contactName: null,
-  seen: [],
-};
+/** A call nobody has said anything about yet (what `mergeCallDetails` starts from). */
+export function emptyCallData(callId = ''): CallData {
+  return {
+    callId,
+    alowareContactId: null,
+    ghlContactId: null,
+    contactPhone: null,
+    linePhone: null,
+    lineId: null,
+    direction: null,
+    status: null,
+    dispositionStatus: null,
+    disposition: null,
+    dispositionId: null,
+    durationSeconds: null,
+    talkTimeSeconds: null,
+    waitTimeSeconds: null,
+    agent: null,
+    origin: null,
+    startedAt: null,
+    recordingUrl: null,
+    voicemailUrl: null,
+    voicemailDurationSeconds: null,
+    transcription: null,
+    summary: null,
+    csatScore: null,
+    contact: null,
+  };
+}
+
+const { contact: _none, ...EMPTY_FIELDS } = emptyCallData();
+const EMPTY: CallDetails = { ...EMPTY_FIELDS, contactName: null, seen: [] };
 
 /**
  * Merges one webhook's view of the call into what is known. Order-independent for what matters: a value is
