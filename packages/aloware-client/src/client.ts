@@ -2,10 +2,18 @@
  * Typed client of Aloware's public token API (`/api/v1/webhook/…`, see shared/docs/aloware-api.md §7).
  * The token travels as `api_token`: in the query string on GET, in the JSON body on POST. It never appears in an
  * error message. Every answer is checked at the boundary: content type JSON (the SPA answers unknown routes
- * with 200 HTML) and a zod shape.
+ * with 200 HTML) and a zod shape; failures are `ToolError`s (`@df/tool-http`).
  */
+
+import {
+  type CallContext,
+  errorForAnswer,
+  isSuccess,
+  parseAnswer,
+  sendRequest,
+  type ToolAnswer,
+} from '@df/tool-http';
 import type { z } from 'zod';
-import { AlowareError, codeForStatus } from './errors.ts';
 import {
   type AlowareContact,
   type AlowareUser,
@@ -129,14 +137,6 @@ function apiBase(baseUrl: string): string {
   return trimmed.endsWith(PREFIX) ? trimmed : `${trimmed}${PREFIX}`;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 function serverMessage(json: unknown): string | undefined {
   const parsed = errorBodySchema.safeParse(json);
   if (!parsed.success) return undefined;
@@ -155,20 +155,14 @@ function compact(entries: Record<string, unknown>): Record<string, unknown> {
 
 const bit = (v: boolean | undefined) => (v === undefined ? undefined : v ? 1 : 0);
 
-interface RawAnswer {
-  status: number;
-  json: unknown;
-}
-
 export function createAlowareClient(options: AlowareClientOptions): AlowareClient {
   const base = apiBase(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const doFetch = options.fetch ?? fetch;
   const token = options.apiToken;
 
   /**
-   * One HTTP exchange. Resolves for 2xx JSON answers and for the statuses in `accept`; throws AlowareError for
-   * everything else.
+   * One HTTP exchange. Resolves for 2xx answers and for the statuses in `accept`; throws ToolError for everything
+   * else.
    */
   async function call(
     operation: string,
@@ -176,86 +170,34 @@ export function createAlowareClient(options: AlowareClientOptions): AlowareClien
     path: string,
     params: Record<string, unknown>,
     accept: number[] = [],
-  ): Promise<RawAnswer> {
+  ): Promise<ToolAnswer> {
     const url = new URL(`${base}${path}`);
-    const init: RequestInit = {
-      method,
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    };
+    let body: string | undefined;
     if (method === 'GET') {
       url.searchParams.set('api_token', token);
       for (const [k, v] of Object.entries(params))
         if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     } else {
-      init.body = JSON.stringify({ api_token: token, ...compact(params) });
+      body = JSON.stringify({ api_token: token, ...compact(params) });
     }
-
-    let response: Response;
-    try {
-      response = await doFetch(url, init);
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      // The cause is dropped on purpose: undici's errors can carry the request URL (with the token on GET).
-      throw new AlowareError({ code: timedOut ? 'timeout' : 'network', operation });
-    }
-
-    const contentType = response.headers.get('content-type') ?? '';
-    let text: string;
-    try {
-      text = await response.text();
-    } catch {
-      throw new AlowareError({ code: 'network', operation, status: response.status });
-    }
-    let json: unknown;
-    let isJson = false;
-    if (contentType.includes('json')) {
-      try {
-        json = JSON.parse(text);
-        isJson = true;
-      } catch {
-        isJson = false;
-      }
-    }
-
-    const ok = response.status >= 200 && response.status < 300;
-    if (ok || accept.includes(response.status)) {
-      if (!isJson) {
-        // Aloware answers any undocumented GET path with its SPA's HTML and 200.
-        throw new AlowareError({
-          code: 'invalid_response',
-          operation,
-          status: response.status,
-          serverMessage: `expected JSON, got ${contentType.split(';')[0] || 'no content type'}`,
-        });
-      }
-      return { status: response.status, json };
-    }
-    throw new AlowareError({
-      code: codeForStatus(response.status),
-      operation,
-      status: response.status,
-      serverMessage: isJson ? serverMessage(json) : undefined,
-      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+    const ctx = context(operation);
+    const answer = await sendRequest({
+      ...ctx,
+      url,
+      method,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body,
+      timeoutMs,
+      fetch: options.fetch,
     });
+    if (isSuccess(answer) || accept.includes(answer.status)) return answer;
+    const message = serverMessage(answer.json);
+    throw errorForAnswer(answer, ctx, { serverMessages: message ? [message] : [] });
   }
 
-  function parse<S extends z.ZodType>(operation: string, schema: S, answer: RawAnswer): z.infer<S> {
-    const result = schema.safeParse(answer.json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new AlowareError({
-        code: 'invalid_response',
-        operation,
-        status: answer.status,
-        serverMessage: issue
-          ? `unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`
-          : undefined,
-      });
-    }
-    return result.data;
-  }
+  const context = (operation: string): CallContext => ({ tool: 'aloware', operation });
+  const parse = <S extends z.ZodType>(operation: string, schema: S, answer: ToolAnswer): z.infer<S> =>
+    parseAnswer(schema, answer, context(operation));
 
   async function messageCall(operation: string, path: string, params: Record<string, unknown>) {
     const answer = await call(operation, 'POST', path, params);

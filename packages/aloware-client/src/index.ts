@@ -10,14 +10,6 @@ export {
   type TwoLeggedCallInput,
 } from './client.ts';
 export {
-  ALOWARE_ERROR_CODES,
-  AlowareError,
-  type AlowareErrorCode,
-  type AlowareErrorInit,
-  codeForStatus,
-  isAlowareError,
-} from './errors.ts';
-export {
   type AlowareContact,
   type AlowareUser,
   alowareContactSchema,

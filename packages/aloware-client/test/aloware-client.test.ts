@@ -1,6 +1,7 @@
 import { type AlowareSimulator, startAlowareSimulator } from '@df/simulators';
+import { ToolError } from '@df/tool-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AlowareClient, AlowareError, createAlowareClient } from '../src/index.ts';
+import { type AlowareClient, createAlowareClient } from '../src/index.ts';
 
 const TOKEN = 'client-test-token-9f8e7d';
 
@@ -16,14 +17,14 @@ afterEach(async () => {
   await sim.close();
 });
 
-/** Runs `fn`, expects an AlowareError, checks it never carries the token, and returns it. */
-async function failure(fn: () => Promise<unknown>): Promise<AlowareError> {
+/** Runs `fn`, expects a ToolError, checks it never carries the token, and returns it. */
+async function failure(fn: () => Promise<unknown>): Promise<ToolError> {
   const error = await fn().then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(AlowareError);
-  const e = error as AlowareError;
+  expect(error).toBeInstanceOf(ToolError);
+  const e = error as ToolError;
   expect(`${e.message} ${e.stack ?? ''} ${JSON.stringify(e)} ${String(e.cause ?? '')}`).not.toContain(TOKEN);
   return e;
 }

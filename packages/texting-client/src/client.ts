@@ -3,8 +3,9 @@
  * `Idempotency-Key` (the middleware event id), so a retried send never texts twice. The API key travels only in
  * the `Authorization` header and never appears in an error.
  */
+
+import { errorForAnswer, isSuccess, parseAnswer, sendRequest, ToolError } from '@df/tool-http';
 import { z } from 'zod';
-import { TextingError, textingCodeForStatus } from './errors.ts';
 
 export const TEXTING_SEND_MESSAGE_PATH = '/api/integrations/df-middleware/send-message';
 
@@ -43,94 +44,53 @@ export interface SendTextResult {
   status: string;
 }
 
+/** The 409 "recipient opted out" answer: permanent; the caller records the opt-out. */
+export function isOptedOut(error: unknown): boolean {
+  return (
+    error instanceof ToolError && error.code === 'conflict' && /opted out/i.test(error.serverMessage ?? '')
+  );
+}
+
 export interface TextingClient {
   sendMessage(input: SendTextInput): Promise<SendTextResult>;
 }
 
 const errorBodySchema = z.looseObject({ error: z.string().optional(), message: z.string().optional() });
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 export function createTextingClient(options: TextingClientOptions): TextingClient {
   const url = `${options.baseUrl.replace(/\/+$/, '')}${TEXTING_SEND_MESSAGE_PATH}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const doFetch = options.fetch ?? fetch;
 
   return {
     async sendMessage(input) {
-      const operation = 'sendMessage';
+      const ctx = { tool: 'texting', operation: 'sendMessage' } as const;
       if (!input.idempotencyKey)
-        throw new TextingError({
-          code: 'bad_request',
-          operation,
-          serverMessage: 'idempotencyKey is required',
-        });
+        throw new ToolError('bad_request', { ...ctx, serverMessages: ['idempotencyKey is required'] });
       const payload: Record<string, string> = { to: input.to, body: input.body };
       if (input.from !== undefined) payload.from = input.from;
       if (input.conversationId !== undefined) payload.conversationId = input.conversationId;
       if (input.correlationId !== undefined) payload.correlationId = input.correlationId;
-
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${options.apiKey}`,
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'Idempotency-Key': input.idempotencyKey,
-          },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new TextingError({ code: timedOut ? 'timeout' : 'network', operation });
-      }
-
-      let text: string;
-      try {
-        text = await response.text();
-      } catch {
-        throw new TextingError({ code: 'network', operation, status: response.status });
-      }
-      let json: unknown;
-      const isJson = (response.headers.get('content-type') ?? '').includes('json');
-      if (isJson) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-      }
-
-      if (response.status >= 200 && response.status < 300) {
-        const parsed = sendAcceptedSchema.safeParse(json);
-        if (!parsed.success) {
-          throw new TextingError({
-            code: 'invalid_response',
-            operation,
-            status: response.status,
-            serverMessage: json === undefined ? 'expected a JSON body' : 'unexpected response shape',
-          });
-        }
-        return { messageId: parsed.data.messageId, chatId: parsed.data.chatId, status: parsed.data.status };
-      }
-      const body = errorBodySchema.safeParse(json);
-      throw new TextingError({
-        code: textingCodeForStatus(response.status),
-        operation,
-        status: response.status,
-        serverMessage: body.success ? (body.data.error ?? body.data.message) : undefined,
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+      const answer = await sendRequest({
+        ...ctx,
+        url,
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${options.apiKey}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'Idempotency-Key': input.idempotencyKey,
+        },
+        body: JSON.stringify(payload),
+        timeoutMs,
+        fetch: options.fetch,
       });
+      if (isSuccess(answer)) {
+        const sent = parseAnswer(sendAcceptedSchema, answer, ctx);
+        return { messageId: sent.messageId, chatId: sent.chatId, status: sent.status };
+      }
+      const body = errorBodySchema.safeParse(answer.json);
+      const text = body.success ? (body.data.error ?? body.data.message) : undefined;
+      throw errorForAnswer(answer, ctx, { serverMessages: text ? [text] : [] });
     },
   };
 }

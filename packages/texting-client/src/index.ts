@@ -1,5 +1,6 @@
 export {
   createTextingClient,
+  isOptedOut,
   type SendTextInput,
   type SendTextResult,
   sendAcceptedSchema,
@@ -7,11 +8,3 @@ export {
   type TextingClient,
   type TextingClientOptions,
 } from './client.ts';
-export {
-  isTextingError,
-  TEXTING_ERROR_CODES,
-  TextingError,
-  type TextingErrorCode,
-  type TextingErrorInit,
-  textingCodeForStatus,
-} from './errors.ts';

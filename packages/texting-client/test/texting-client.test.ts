@@ -1,6 +1,7 @@
 import { startTextingSimulator, type TextingSimulator } from '@df/simulators';
+import { ToolError } from '@df/tool-http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTextingClient, type TextingClient, TextingError } from '../src/index.ts';
+import { createTextingClient, isOptedOut, type TextingClient } from '../src/index.ts';
 
 const API_KEY = 'texting-client-key-77';
 
@@ -16,13 +17,13 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function failure(fn: () => Promise<unknown>): Promise<TextingError> {
+async function failure(fn: () => Promise<unknown>): Promise<ToolError> {
   const error = await fn().then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TextingError);
-  const e = error as TextingError;
+  expect(error).toBeInstanceOf(ToolError);
+  const e = error as ToolError;
   expect(`${e.message} ${e.stack ?? ''} ${JSON.stringify(e)}`).not.toContain(API_KEY);
   return e;
 }
@@ -69,7 +70,8 @@ describe('sendMessage', () => {
     const optedOut = await failure(() =>
       client.sendMessage({ to: '+12025550142', body: 'hi', idempotencyKey: 'c' }),
     );
-    expect(optedOut).toMatchObject({ code: 'conflict', status: 409, retriable: false, optedOut: true });
+    expect(optedOut).toMatchObject({ code: 'conflict', status: 409, retriable: false });
+    expect(isOptedOut(optedOut)).toBe(true);
   });
 
   it('marks 429 (with Retry-After), 5xx, network errors and timeouts retriable', async () => {
