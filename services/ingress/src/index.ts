@@ -1,2 +1,9 @@
-export { type IngressConfig, ingressConfig } from './config.ts';
+export {
+  type IngressConfig,
+  ingressConfig,
+  ingressEnvShape,
+  loadIngressSettings,
+  refineIngressEnv,
+  toIngressConfig,
+} from './config.ts';
 export { type RunningIngress, startIngress } from './server.ts';

@@ -1,15 +1,17 @@
 import { createDb } from '@df/db';
+import { loadOrExit } from '@df/env';
 import { stopOnSignals } from '@df/kafka';
 import { createLogger } from '@df/telemetry';
-import { ingressConfig } from './config.ts';
+import { loadIngressSettings } from './config.ts';
 import { startIngress } from './server.ts';
 
-/** The ingress as its own process (per-service deployment). */
-const log = createLogger({ service: 'ingress' });
-const db = createDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/df_middleware');
-const ingress = await startIngress(ingressConfig(), {
-  kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7',
+/** The ingress as its own process (per-service deployment). Settings are checked before anything starts. */
+const { config, infrastructure } = loadOrExit('ingress', () => loadIngressSettings(process.env));
+const log = createLogger({ service: 'ingress' }, { level: infrastructure.logLevel });
+const db = createDb(infrastructure.databaseUrl);
+const ingress = await startIngress(config, {
+  kafkaBrokers: infrastructure.kafkaBrokers,
+  schemaRegistryUrl: infrastructure.schemaRegistryUrl,
   db,
   log,
 });

@@ -1,0 +1,16 @@
+export { type InfrastructureEnv, infrastructureEnv, toInfrastructure } from './infrastructure.ts';
+export { ConfigError, type Env, loadOrExit, parseEnv } from './load.ts';
+export {
+  bool,
+  brokers,
+  list,
+  oneOf,
+  port,
+  positiveInt,
+  publicKeyPem,
+  requiredUrl,
+  type Setting,
+  text,
+  timeZone,
+  url,
+} from './settings.ts';
