@@ -17,6 +17,9 @@ export function createDb(
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** Names of every migration, in order (a database migrated to latest has exactly these). */
+export const migrationNames = (): string[] => Object.keys(migrations).sort();
+
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
@@ -42,8 +45,10 @@ export async function ensureDatabase(
     try {
       await client.query(`create database ${client.escapeIdentifier(name)}${template}`);
     } catch (error) {
-      // another process created it between our check and our create
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // Another process created it between our check and our create: 42P04, or 23505 when both creates
+      // raced on the catalog's unique index.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw error;
       return false;
     }
     return true;

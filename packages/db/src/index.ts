@@ -1,2 +1,2 @@
-export { createDb, dropDatabase, ensureDatabase, migrateToLatest } from './database.ts';
+export { createDb, dropDatabase, ensureDatabase, migrateToLatest, migrationNames } from './database.ts';
 export type * from './schema.ts';

@@ -80,15 +80,36 @@ export interface IngressSpoolTable {
   record_key: string;
   value: JSONColumnType<object>;
   headers: JSONColumnType<Record<string, string>>;
+  /** Size of the encoded record, so a drain batch stays under its byte cap. */
+  bytes: Generated<number>;
   spooled_at: DefaultedTimestamp;
 }
 
-/** Dedupe keys of accepted deliveries, so a redelivery is acknowledged but not published again. */
-export interface IngressReceiptsTable {
-  dedupe_key: string;
-  source: string;
+/** Records that can never be published as they are, with the reason; an operator retries or discards them. */
+export interface IngressSetAsideTable {
+  id: Generated<number>;
+  topic: string;
+  record_key: string;
+  value: JSONColumnType<object>;
+  headers: JSONColumnType<Record<string, string>>;
+  bytes: number;
+  reason: string;
+  set_aside_at: DefaultedTimestamp;
+}
+
+/** Raw webhook bodies too large to travel inside their event (the event points here by its id). */
+export interface IngressRawBodiesTable {
+  event_id: string;
+  body: JSONColumnType<object>;
+  bytes: number;
+  stored_at: DefaultedTimestamp;
+}
+
+/** Identities of timestamp-less deliveries (GHL provider messages), kept for good so a replay is refused. */
+export interface IngressReplayGuardsTable {
+  guard: string;
   event_ids: JSONColumnType<string[]>;
-  received_at: DefaultedTimestamp;
+  accepted_at: DefaultedTimestamp;
 }
 
 /** Events contact-sync has fully processed: a redelivery finds its id here and changes nothing. */
@@ -150,7 +171,9 @@ export interface Database {
   call_sync_processed: CallSyncProcessedTable;
   contact_sync_processed: ContactSyncProcessedTable;
   ingress_spool: IngressSpoolTable;
-  ingress_receipts: IngressReceiptsTable;
+  ingress_set_aside: IngressSetAsideTable;
+  ingress_raw_bodies: IngressRawBodiesTable;
+  ingress_replay_guards: IngressReplayGuardsTable;
   webhook_events: WebhookEventsTable;
   sync_log: SyncLogTable;
   contact_mappings: ContactMappingsTable;

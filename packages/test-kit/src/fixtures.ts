@@ -2,7 +2,7 @@ import { createDb, type Database, dropDatabase, ensureDatabase } from '@df/db';
 import { createKafka, type Kafka, provisionTopics, SchemaCodec, type TopicDeclaration } from '@df/kafka';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
-import { TEMPLATE_DATABASE, uniqueName } from './stack.ts';
+import { uniqueName } from './stack.ts';
 import './provided.ts';
 
 /** Addresses of the real servers the global setup brought up. */
@@ -25,7 +25,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(testStack().databaseUrl);
   url.pathname = `/${uniqueName('df_test').replaceAll('-', '_')}`;
-  await ensureDatabase(url.toString(), { template: TEMPLATE_DATABASE });
+  await ensureDatabase(url.toString(), { template: inject('templateDatabase') });
   const db = createDb(url.toString(), { max: 12 });
   return {
     url: url.toString(),

@@ -1,8 +1,8 @@
-import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
+import { createDb, ensureDatabase, migrateToLatest, migrationNames } from '@df/db';
 import { stackConfig, stackDown, stackUp } from '@df/stack';
 import type { TestProject } from 'vitest/node';
 import { removeTestArtifacts } from './cleanup.ts';
-import { templateDatabaseUrl } from './stack.ts';
+import { databaseUrlNamed, runStamp, templateDatabaseName } from './stack.ts';
 import './provided.ts';
 
 /**
@@ -10,13 +10,15 @@ import './provided.ts';
  * afterwards only if it started them), and migrates a template database that each test file clones.
  */
 export default async function setup(project: TestProject) {
+  runStamp(); // before any worker starts, so they all inherit it
   const config = stackConfig();
   const servers = await stackUp(config);
   const startedHere = servers.some((s) => s.state === 'started');
 
-  // Rebuilt every run so the template always reflects the current migrations.
-  const template = templateDatabaseUrl(config.databaseUrl);
-  await dropDatabase(template);
+  // Named after the current migrations, so it always reflects them; concurrent runs migrate it under
+  // kysely's migration lock.
+  const templateDatabase = templateDatabaseName(migrationNames());
+  const template = databaseUrlNamed(config.databaseUrl, templateDatabase);
   await ensureDatabase(template);
   const db = createDb(template, { max: 1 });
   await migrateToLatest(db);
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject) {
   project.provide('kafkaBrokers', config.kafkaBrokers);
   project.provide('schemaRegistryUrl', config.schemaRegistryUrl);
   project.provide('databaseUrl', config.databaseUrl);
+  project.provide('templateDatabase', templateDatabase);
 
   return async () => {
     await removeTestArtifacts(config.kafkaBrokers, config.schemaRegistryUrl);

@@ -4,5 +4,7 @@ declare module 'vitest' {
     kafkaBrokers: string[];
     schemaRegistryUrl: string;
     databaseUrl: string;
+    /** The migrated database each test database is cloned from. */
+    templateDatabase: string;
   }
 }

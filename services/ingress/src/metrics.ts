@@ -19,7 +19,7 @@ export function createIngressMetrics() {
     }),
     accepted: new Counter({
       name: 'ingress_events_accepted_total',
-      help: 'Events accepted, by source and how they were made durable (published, spooled)',
+      help: 'Events accepted, by source and how they were made durable (published, spooled, set_aside)',
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),
@@ -39,6 +39,17 @@ export function createIngressMetrics() {
     spoolDepth: new Gauge({
       name: 'ingress_spool_depth',
       help: 'Events waiting in the Postgres spool for Kafka',
+      registers: [registry],
+    }),
+    setAsideDepth: new Gauge({
+      name: 'ingress_set_aside_depth',
+      help: 'Records set aside because they can never be published as they are (npm run spool -- list)',
+      registers: [registry],
+    }),
+    setAside: new Counter({
+      name: 'ingress_set_aside_total',
+      help: 'Records set aside, by reason',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
   };

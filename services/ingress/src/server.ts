@@ -3,12 +3,13 @@ import type { Database } from '@df/db';
 import { createKafka, EventProducer, isKafkaReachable, SchemaCodec } from '@df/kafka';
 import { topicSchemas } from '@df/service-runtime';
 import type { Logger, MetricsRegistry } from '@df/telemetry';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { createIngressApp } from './app.ts';
 import { createGhlVerifier } from './auth/ghl-signature.ts';
 import type { IngressConfig } from './config.ts';
 import { DurablePublisher } from './durability/durable-publisher.ts';
 import { SpoolDrainer } from './durability/spool-drainer.ts';
+import { SpoolGate } from './durability/spool-gate.ts';
 import { createIngressMetrics } from './metrics.ts';
 
 export interface IngressInfrastructure {
@@ -38,23 +39,24 @@ export async function startIngress(
   const codec = new SchemaCodec(infra.schemaRegistryUrl);
   const producer = new EventProducer(kafka, codec);
   const metrics = createIngressMetrics();
+  const gate = new SpoolGate(db, log);
+  gate.start();
   const publisher = new DurablePublisher({
     producer,
     db,
+    gate,
     schemaIdFor: topicSchemas(codec, config.topicPrefix),
     publishTimeoutMs: config.publishTimeoutMs,
+    maxRecordBytes: config.maxRecordBytes,
     metrics,
     log,
   });
-  const drainer = new SpoolDrainer(db, publisher, metrics, log);
-  await drainer.resumeBacklog();
+  const drainer = new SpoolDrainer(db, publisher, metrics, log, {
+    intervalMs: 1000,
+    batchSize: config.spoolBatchSize,
+    batchBytes: config.spoolBatchBytes,
+  });
   drainer.start();
-  const pruning = setInterval(() => {
-    publisher
-      .pruneReceipts(config.receiptRetentionDays)
-      .catch((error) => log.warn('receipt pruning failed', { error }));
-  }, 3_600_000);
-  pruning.unref();
 
   const app = createIngressApp({
     config,
@@ -64,11 +66,15 @@ export async function startIngress(
     extraMetrics: infra.extraMetrics ?? [],
     log,
     readiness: async () => {
-      const [kafkaUp, registryUp] = await Promise.all([
+      const [kafka, registry, spool] = await Promise.all([
         isKafkaReachable(infra.kafkaBrokers),
         codec.isReachable(),
+        sql`select 1`.execute(db).then(
+          () => true,
+          () => false,
+        ),
       ]);
-      return { kafka: kafkaUp, registry: registryUp };
+      return { kafka, registry, spool };
     },
   });
   const server = app.listen(config.port, config.host);
@@ -87,8 +93,8 @@ export async function startIngress(
     metrics,
     async close() {
       // Stop taking requests, let those in flight finish, then stop draining and disconnect.
-      clearInterval(pruning);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      gate.stop();
       await drainer.stop();
       await producer.disconnect().catch(() => {});
     },

@@ -92,33 +92,4 @@ describe('durability while Kafka is unreachable', () => {
       await deadDb.destroy();
     }
   });
-
-  it('forgets delivery receipts after the retention period, and only those', async () => {
-    const ingress = await startTestIngress();
-    try {
-      const { db } = ingress.database;
-      await db
-        .insertInto('ingress_receipts')
-        .values([
-          {
-            dedupe_key: 'old',
-            source: 'ghl',
-            event_ids: '[]',
-            received_at: new Date(Date.now() - 8 * 86_400_000),
-          },
-          {
-            dedupe_key: 'recent',
-            source: 'ghl',
-            event_ids: '[]',
-            received_at: new Date(Date.now() - 6 * 86_400_000),
-          },
-        ])
-        .execute();
-      expect(await ingress.ingress.publisher.pruneReceipts(7)).toBe(1);
-      const left = await db.selectFrom('ingress_receipts').select('dedupe_key').execute();
-      expect(left.map((r) => r.dedupe_key)).toEqual(['recent']);
-    } finally {
-      await ingress.close();
-    }
-  });
 });

@@ -153,39 +153,42 @@ describe('ALOWARE_WEBHOOK_ALLOWED_EVENTS', () => {
 });
 
 describe('POST /webhooks/ghl', () => {
-  it('accepts an Ed25519-signed delivery and publishes it once, however often it is redelivered', async () => {
+  it('answers every redelivery only once it is durable, always as the same event (consumers apply it once)', async () => {
     const body = JSON.stringify(ghlContact());
     const headers = { 'x-ghl-signature': signGhl(body)['x-ghl-signature'] };
-    const first = await it_.post('/webhooks/ghl', body, headers);
-    expect(first.status).toBe(200);
-    const { events } = (await first.json()) as { events: Array<{ id: string; type: string }> };
-    expect(events.map((e) => e.type)).toEqual(['contact.updated']);
-    for (let i = 0; i < 3; i++) {
-      const again = await it_.post('/webhooks/ghl', body, headers);
-      expect(again.status).toBe(200);
-      expect(await again.json()).toMatchObject({ duplicate: true });
+    const answers: Array<{ events: Array<{ id: string; type: string }> }> = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await it_.post('/webhooks/ghl', body, headers);
+      expect(response.status).toBe(200);
+      answers.push((await response.json()) as (typeof answers)[number]);
     }
+    expect(answers[0]!.events.map((e) => e.type)).toEqual(['contact.updated']);
+    const id = answers[0]!.events[0]!.id;
+    expect(answers.map((a) => a.events[0]!.id)).toEqual([id, id, id, id]);
     const stored = (await it_.events(TOPICS.ghl)).filter(
       (r) => r.value.raw && JSON.stringify(r.value.raw) === body,
     );
-    expect(stored).toHaveLength(1);
-    expect(stored[0]!.value).toMatchObject({
-      id: events[0]!.id,
-      tenant: 'loc-1',
-      naturalKey: '+12025550142',
-    });
+    // No receipt is written before durability, so every copy is published; all carry one event id.
+    expect(new Set(stored.map((r) => r.value.id))).toEqual(new Set([id]));
+    expect(stored[0]!.value).toMatchObject({ id, tenant: 'loc-1', naturalKey: '+12025550142' });
   });
 
-  it('publishes a webhook delivered 20 times concurrently exactly once', async () => {
+  it('gives 20 concurrent copies of one webhook one event id, each answered only once durable', async () => {
     const body = JSON.stringify(ghlContact({ firstName: 'Concurrent' }));
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => it_.post('/webhooks/ghl', body, signGhl(body))),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{ duplicate?: boolean }>;
-    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{
+      durable: string;
+      events: Array<{ id: string }>;
+    }>;
+    expect(new Set(answers.map((a) => a.durable))).toEqual(new Set(['kafka']));
+    const ids = new Set(answers.map((a) => a.events[0]!.id));
+    expect(ids.size).toBe(1);
     const stored = (await it_.events(TOPICS.ghl)).filter((r) => JSON.stringify(r.value.raw) === body);
-    expect(stored).toHaveLength(1);
+    expect(stored).toHaveLength(20);
+    expect(new Set(stored.map((r) => r.value.id))).toEqual(ids);
   });
 
   it('refuses a body a proxy re-serialized, since the signature covers the exact bytes', async () => {
@@ -220,27 +223,6 @@ describe('POST /webhooks/ghl', () => {
     expect((await it_.post('/webhooks/ghl', tampered, signGhl(body))).status).toBe(401);
     const stale = JSON.stringify(ghlContact({ timestamp: new Date(Date.now() - 10 * 60_000).toISOString() }));
     expect((await it_.post('/webhooks/ghl', stale, signGhl(stale))).status).toBe(401);
-  });
-
-  it('takes only ProviderOutboundMessage on the provider route', async () => {
-    const body = JSON.stringify(ghlContact());
-    const response = await it_.post('/webhooks/ghl/provider', body, signGhl(body));
-    expect(response.status).toBe(400);
-    const message = JSON.stringify({
-      type: 'ProviderOutboundMessage',
-      locationId: 'loc-1',
-      contactId: 'ghl-contact-1',
-      messageId: 'msg-1',
-      conversationId: 'conv-1',
-      phone: '+12025550142',
-      message: 'Hello from GHL',
-      attachments: [],
-      userId: 'user-1',
-      timestamp: new Date().toISOString(),
-      webhookId: crypto.randomUUID(),
-    });
-    const accepted = await it_.post('/webhooks/ghl/provider', message, signGhl(message));
-    expect(accepted.status).toBe(200);
   });
 });
 
@@ -340,7 +322,10 @@ describe('health', () => {
     expect((await fetch(`${it_.ingress.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${it_.ingress.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { kafka: true, registry: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { kafka: true, registry: true, spool: true },
+    });
     expect((await fetch(`${it_.ingress.url}/metrics`)).status).toBe(401);
     const metrics = await fetch(`${it_.ingress.url}/metrics`, {
       headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },

@@ -1,84 +1,138 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from '@df/db';
 import type { EventProducer, OutgoingRecord } from '@df/kafka';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import { HttpError } from '../http/errors.ts';
 import type { IngressMetrics } from '../metrics.ts';
+import { fitRecord } from './oversize.ts';
+import type { SpoolGate } from './spool-gate.ts';
+import { appendToSpool, type SpoolRecord, setAside } from './spool-store.ts';
+import { unpublishableReason } from './unpublishable.ts';
 
 export interface Delivery {
   source: string;
-  /** Identifies the delivery itself; a second delivery with the same key is acknowledged, not published. */
-  dedupeKey: string;
   topic: string;
+  /** Values are envelopes whose ids derive from the delivery's identity (see event-ids.ts). */
   records: OutgoingRecord[];
-  eventIds: string[];
+  /**
+   * A permanent identity for deliveries that carry no timestamp to bound a replay (GHL provider messages): a
+   * second delivery with the same guard is acknowledged without being published.
+   */
+  replayGuard?: string;
 }
 
-export type DeliveryOutcome = 'published' | 'spooled' | 'duplicate';
+export type DeliveryOutcome = 'published' | 'spooled' | 'set_aside' | 'duplicate';
 
 export interface DurablePublisherOptions {
   producer: EventProducer;
   db: Kysely<Database>;
+  gate: SpoolGate;
   /** The registry id of the topic's value schema (registered on first use). */
   schemaIdFor: (topic: string) => Promise<number>;
   /** A publish taking longer counts as Kafka being unreachable and the delivery is spooled instead. */
   publishTimeoutMs: number;
+  /** The largest record published; bigger events have their raw body kept aside (see oversize.ts). */
+  maxRecordBytes: number;
   metrics: IngressMetrics;
   log: Logger;
 }
 
 /**
- * Makes an accepted delivery durable before the webhook is answered: acknowledged by Kafka (idempotent
- * producer, acks=all) or, while Kafka is unreachable, written to the Postgres spool. While the spool holds
- * anything, new deliveries are spooled too, so the drainer publishes them in arrival order.
+ * Makes an accepted delivery durable before the webhook is answered.
  *
- * If a publish times out but Kafka did take it, the spooled copy is published again later: consumers are
- * idempotent (event id and dedupe key), which is the price of never answering 2xx for something not durable.
+ * Invariant: a 2xx is sent only after every event of the delivery is acknowledged by Kafka (idempotent
+ * producer, acks=all) or committed to Postgres (the spool, or set aside with its reason). Nothing is written
+ * before that point that could make a later copy of the delivery look already handled: a crash anywhere
+ * before the answer leaves the sender's retry to do the whole job again, with the same event ids (derived
+ * from the delivery's identity), which consumers absorb. The only record kept of a delivery is the replay
+ * guard, and it is written after the event is durable.
  */
 export class DurablePublisher {
   private connecting: Promise<void> | undefined;
-  /** Set when this instance spooled, cleared by the drainer once the spool is empty. */
-  spoolBacklog = false;
 
   constructor(private readonly options: DurablePublisherOptions) {}
 
   async accept(delivery: Delivery): Promise<DeliveryOutcome> {
-    const claimed = await this.claimReceipt(delivery);
-    if (claimed === 'duplicate') return 'duplicate';
+    const { metrics, log } = this.options;
     const started = performance.now();
     try {
-      if (!this.spoolBacklog) {
-        try {
-          await this.publish(delivery);
-          this.options.metrics.publishLatency.observe(
-            { outcome: 'published' },
-            (performance.now() - started) / 1000,
-          );
-          return 'published';
-        } catch (error) {
-          this.options.log.warn('kafka unavailable, spooling', {
-            topic: delivery.topic,
-            error: error as Error,
-          });
-        }
-      }
-      await this.spool(delivery);
-      this.options.metrics.publishLatency.observe(
-        { outcome: 'spooled' },
-        (performance.now() - started) / 1000,
-      );
-      return 'spooled';
+      if (delivery.replayGuard && (await this.guardSeen(delivery.replayGuard))) return 'duplicate';
+      const outcome = await this.makeDurable(delivery);
+      metrics.publishLatency.observe({ outcome }, (performance.now() - started) / 1000);
+      if (delivery.replayGuard) await this.recordGuard(delivery);
+      return outcome;
     } catch (error) {
-      // Neither Kafka nor Postgres took it: forget the receipt so the sender's retry is not mistaken for a duplicate.
-      if (claimed === 'claimed') await this.releaseReceipt(delivery).catch(() => {});
-      this.options.log.error('delivery could not be made durable', {
-        topic: delivery.topic,
-        error: error as Error,
-      });
+      log.error('delivery could not be made durable', { topic: delivery.topic, error: error as Error });
       throw new HttpError(503, 'unavailable', 'the event could not be stored; retry later', {
         'Retry-After': '30',
       });
     }
+  }
+
+  private async makeDurable(delivery: Delivery): Promise<Exclude<DeliveryOutcome, 'duplicate'>> {
+    const { db, gate, maxRecordBytes } = this.options;
+    const records: SpoolRecord[] = [];
+    let setAsideCount = 0;
+    for (const record of delivery.records) {
+      const fitted = fitRecord(record, maxRecordBytes);
+      if (!fitted.fits) {
+        await this.setAside({ ...record, topic: delivery.topic, bytes: fitted.bytes }, fitted.reason);
+        setAsideCount += 1;
+        continue;
+      }
+      if (fitted.rawAside) {
+        const { eventId, body, bytes } = fitted.rawAside;
+        await db
+          .insertInto('ingress_raw_bodies')
+          .values({ event_id: eventId, body: JSON.stringify(body), bytes })
+          .onConflict((oc) => oc.column('event_id').doNothing())
+          .execute();
+      }
+      records.push({ ...fitted.record, topic: delivery.topic, bytes: fitted.bytes });
+    }
+    if (records.length === 0) return 'set_aside';
+
+    if (!(await gate.hasBacklog(records))) {
+      try {
+        await this.publish(delivery.topic, records);
+        return 'published';
+      } catch (error) {
+        if (unpublishableReason(error)) return this.publishEachOrSetAside(delivery.topic, records);
+        this.options.log.warn('kafka unavailable, spooling', {
+          topic: delivery.topic,
+          error: error as Error,
+        });
+      }
+    }
+    await appendToSpool(db, records);
+    gate.noteSpooled();
+    this.options.metrics.spoolDepth.inc(records.length);
+    // Let every instance's "spool is empty" answer expire before the sender hears back (see SpoolGate).
+    await delay(gate.confirmDelayMs);
+    return 'spooled';
+  }
+
+  /** One record of several cannot be published: find which, set it aside, publish the others. */
+  private async publishEachOrSetAside(topic: string, records: SpoolRecord[]) {
+    let published = 0;
+    for (const record of records) {
+      try {
+        await this.publish(topic, [record]);
+        published += 1;
+      } catch (error) {
+        const reason = unpublishableReason(error);
+        if (!reason) throw error;
+        await this.setAside(record, reason);
+      }
+    }
+    return published > 0 ? ('published' as const) : ('set_aside' as const);
+  }
+
+  async setAside(record: SpoolRecord, reason: string, db: Kysely<Database> = this.options.db) {
+    await setAside(db, record, reason);
+    this.options.metrics.setAside.inc({ reason: reason.split(':')[0]! });
+    this.options.log.warn('record set aside', { topic: record.topic, reason });
   }
 
   /** Connects lazily and again after a failure, so the ingress starts and answers while Kafka is down. */
@@ -90,8 +144,11 @@ export class DurablePublisher {
     return this.connecting;
   }
 
-  /** Publishes records to Kafka within the timeout (also used by the spool drainer). */
-  async publish(delivery: Pick<Delivery, 'topic' | 'records'>): Promise<void> {
+  /**
+   * Publishes records to Kafka within the timeout (also used by the spool drainer). A send that times out is
+   * not cancelled (kafkajs cannot): it may still land, next to the copy spooled meanwhile, with the same id.
+   */
+  async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('kafka publish timed out')), this.options.publishTimeoutMs);
@@ -100,8 +157,8 @@ export class DurablePublisher {
       await Promise.race([
         (async () => {
           await this.ensureConnected();
-          const schemaId = await this.options.schemaIdFor(delivery.topic);
-          await this.options.producer.publish(delivery.topic, schemaId, delivery.records);
+          const schemaId = await this.options.schemaIdFor(topic);
+          await this.options.producer.publish(topic, schemaId, records);
         })(),
         timeout,
       ]);
@@ -110,62 +167,34 @@ export class DurablePublisher {
     }
   }
 
-  private async spool(delivery: Delivery): Promise<void> {
-    await this.options.db
-      .insertInto('ingress_spool')
-      .values(
-        delivery.records.map((r) => ({
-          topic: delivery.topic,
-          record_key: r.key,
-          value: JSON.stringify(r.value),
-          headers: JSON.stringify(r.headers ?? {}),
-        })),
-      )
-      .execute();
-    this.spoolBacklog = true;
-    this.options.metrics.spoolDepth.inc(delivery.records.length);
-  }
-
-  /**
-   * Records the delivery's dedupe key. With Postgres down the delivery is still accepted (Kafka is the source
-   * of truth and consumers dedupe); it just cannot be recognized as a redelivery here.
-   */
-  private async claimReceipt(delivery: Delivery): Promise<'claimed' | 'duplicate' | 'unchecked'> {
+  /** With Postgres down the guard cannot be read: accept (consumers still dedupe by the derived event id). */
+  private async guardSeen(guard: string): Promise<boolean> {
     try {
-      const inserted = await this.options.db
-        .insertInto('ingress_receipts')
-        .values({
-          dedupe_key: delivery.dedupeKey,
-          source: delivery.source,
-          event_ids: JSON.stringify(delivery.eventIds),
-        })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      const row = await this.options.db
+        .selectFrom('ingress_replay_guards')
+        .select('guard')
+        .where('guard', '=', guard)
         .executeTakeFirst();
-      return inserted.numInsertedOrUpdatedRows === 1n ? 'claimed' : 'duplicate';
+      return row !== undefined;
     } catch (error) {
-      this.options.log.warn('receipt store unavailable; accepting without redelivery check', {
-        error: error as Error,
-      });
-      return 'unchecked';
+      this.options.log.warn('replay guards unavailable', { error: error as Error });
+      return false;
     }
   }
 
-  /**
-   * Forgets receipts older than `days`. They must outlive the tools' redelivery horizon (GHL retries for hours),
-   * and `GHL_WEBHOOK_MAX_SKEW_SECONDS` must stay below it so an old delivery cannot come back as new.
-   */
-  async pruneReceipts(days: number): Promise<number> {
-    const result = await this.options.db
-      .deleteFrom('ingress_receipts')
-      .where('received_at', '<', new Date(Date.now() - days * 86_400_000))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  private async releaseReceipt(delivery: Delivery): Promise<void> {
-    await this.options.db
-      .deleteFrom('ingress_receipts')
-      .where('dedupe_key', '=', delivery.dedupeKey)
-      .execute();
+  private async recordGuard(delivery: Delivery): Promise<void> {
+    try {
+      await this.options.db
+        .insertInto('ingress_replay_guards')
+        .values({
+          guard: delivery.replayGuard!,
+          event_ids: JSON.stringify(delivery.records.map((r) => (r.value as { id: string }).id)),
+        })
+        .onConflict((oc) => oc.column('guard').doNothing())
+        .execute();
+    } catch (error) {
+      // The event is durable; a replay will carry the same event id and be absorbed by the consumers.
+      this.options.log.warn('replay guard not recorded', { error: error as Error });
+    }
   }
 }

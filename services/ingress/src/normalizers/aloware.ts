@@ -22,6 +22,12 @@ export interface AlowareNormalizeOptions {
   timeZone?: string;
   /** Tenant when the payload carries no company id. */
   defaultTenant?: string;
+  /**
+   * Names this delivery when it carries no identity of its own (contact events have no `updated_at`).
+   * Aloware never retries a delivery, so two identical bodies are two real changes (DNC true → false →
+   * true): the caller passes a fresh id per request. Without it the content hash stands in (tests, replays).
+   */
+  deliveryId?: string;
 }
 
 export const ALOWARE_DEFAULT_TIME_ZONE = 'UTC';
@@ -144,8 +150,9 @@ export function normalizeAloware(delivery: unknown, options: AlowareNormalizeOpt
     (type === 'contact.created' ? toUtcIso(comm.created_at, timeZone) : null) ??
     now().toISOString();
   const entityId = id(comm.id);
-  // aloware-api.md §5.6: (event, communication id, updated_at); contacts carry no updated_at, hence the hash.
-  const dedupeKey = `aloware:${eventKey(sourceEventName)}:${entityId ?? '-'}:${ownStamp ?? contentHash(delivery)}`;
+  // aloware-api.md §5.6: (event, communication id, updated_at); contacts carry no updated_at, hence no identity.
+  const identity = ownStamp ?? `delivery:${options.deliveryId ?? contentHash(delivery)}`;
+  const dedupeKey = `aloware:${eventKey(sourceEventName)}:${entityId ?? '-'}:${identity}`;
   const personPhone = phone(comm.lead_number) ?? phone(comm.phone_number);
   const base = {
     sourceEventName,

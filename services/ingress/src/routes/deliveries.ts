@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventDraft, type EventEnvelope, recordKey, toEnvelope, topicForSource } from '@df/contracts';
 import type { Context } from 'koa';
 import type { Delivery, DeliveryOutcome, DurablePublisher } from '../durability/durable-publisher.ts';
+import { eventIdFor } from '../durability/event-ids.ts';
 import type { IngressMetrics } from '../metrics.ts';
 
 type WebhookSource = 'aloware' | 'ghl' | 'texting';
@@ -27,19 +28,21 @@ export function toDelivery(
   },
 ): { delivery: Delivery; envelopes: EventEnvelope[] } {
   const receivedAt = (meta.now ?? new Date()).toISOString();
-  const envelopes = drafts.map((draft) =>
-    toEnvelope(draft, { id: randomUUID(), source, receivedAt, correlationId: meta.correlationId, raw }),
+  const envelopes = drafts.map((draft, index) =>
+    toEnvelope(draft, {
+      id: eventIdFor(draft.dedupeKey, index),
+      source,
+      receivedAt,
+      correlationId: meta.correlationId,
+      raw,
+    }),
   );
   const topic = `${meta.topicPrefix}${topicForSource(source)}`;
   return {
     envelopes,
     delivery: {
       source,
-      // One delivery may carry several events (an SMS and the opt-out it expresses); the first one names it
-      // (for GHL that is its `webhookId`).
-      dedupeKey: drafts[0]!.dedupeKey,
       topic,
-      eventIds: envelopes.map((e) => e.id),
       records: envelopes.map((envelope) => ({
         key: recordKey(envelope),
         value: envelope,
@@ -54,19 +57,25 @@ export function toDelivery(
   };
 }
 
-/** Publishes (or spools) the delivery and answers: 200 published, 202 spooled, 200 duplicate. */
 export interface DeliveryDeps {
   publisher: DurablePublisher;
   metrics: IngressMetrics;
   topicPrefix: string;
 }
 
+const DURABLE_AS = { published: 'kafka', spooled: 'spool', set_aside: 'set_aside' } as const;
+
+/**
+ * Makes the delivery durable and answers: 200 published to Kafka, 202 kept in Postgres (spooled until Kafka
+ * takes it, or set aside with the reason when it never can), 200 for a replay-guarded duplicate.
+ */
 export async function acceptDelivery(
   ctx: Context,
   { publisher, metrics, topicPrefix }: DeliveryDeps,
   source: WebhookSource,
   drafts: EventDraft[],
   raw: unknown,
+  options: { replayGuard?: string } = {},
 ): Promise<DeliveryOutcome | 'empty'> {
   if (drafts.length === 0) {
     metrics.ignored.inc({ source, reason: 'no_events' });
@@ -81,7 +90,7 @@ export async function acceptDelivery(
     correlationId,
     traceparent,
   });
-  const outcome = await publisher.accept(delivery);
+  const outcome = await publisher.accept({ ...delivery, replayGuard: options.replayGuard });
   if (outcome === 'duplicate') {
     metrics.ignored.inc({ source, reason: 'duplicate' });
     ctx.status = 200;
@@ -93,7 +102,7 @@ export async function acceptDelivery(
   ctx.set('x-correlation-id', correlationId);
   ctx.body = {
     accepted: envelopes.length,
-    durable: outcome === 'published' ? 'kafka' : 'spool',
+    durable: DURABLE_AS[outcome],
     events: envelopes.map((e) => ({ id: e.id, type: e.type })),
   };
   return outcome;

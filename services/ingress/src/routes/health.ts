@@ -6,8 +6,8 @@ export interface HealthDeps {
   /** Served together on /metrics. */
   registries: MetricsRegistry[];
   operatorToken: string | undefined;
-  /** Whether Kafka and the registry answer right now. */
-  readiness: () => Promise<{ kafka: boolean; registry: boolean }>;
+  /** Whether Kafka, the registry and the spool's Postgres answer right now. */
+  readiness: () => Promise<{ kafka: boolean; registry: boolean; spool: boolean }>;
 }
 
 /**
@@ -20,7 +20,8 @@ export function registerHealthRoutes(router: Router, deps: HealthDeps) {
   });
   router.get('/readyz', async (ctx) => {
     const checks = await deps.readiness();
-    const ready = checks.kafka && checks.registry;
+    // Ready = a delivery can be made durable: published (Kafka and the registry) or spooled (Postgres).
+    const ready = (checks.kafka && checks.registry) || checks.spool;
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
   });

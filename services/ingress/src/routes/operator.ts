@@ -36,9 +36,7 @@ async function publishCommand(ctx: Context, deps: OperatorDeps, fields: Record<s
   const command = parsed.data;
   const outcome = await deps.publisher.accept({
     source: 'operator',
-    dedupeKey: `command:${command.id}`,
     topic: `${deps.topicPrefix}${TOPICS.commands}`,
-    eventIds: [command.id],
     records: [
       {
         key: `${command.tenant}:${command.type}`,
@@ -50,7 +48,7 @@ async function publishCommand(ctx: Context, deps: OperatorDeps, fields: Record<s
   ctx.status = 202;
   ctx.body = {
     command: { id: command.id, type: command.type },
-    durable: outcome === 'published' ? 'kafka' : 'spool',
+    durable: outcome === 'published' ? 'kafka' : outcome === 'spooled' ? 'spool' : outcome,
   };
 }
 

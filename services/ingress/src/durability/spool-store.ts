@@ -1,0 +1,95 @@
+import type { Database } from '@df/db';
+import type { OutgoingRecord } from '@df/kafka';
+import type { Kysely, Transaction } from 'kysely';
+
+/** A record on its way to Kafka, with its topic and encoded size. */
+export interface SpoolRecord extends OutgoingRecord {
+  topic: string;
+  bytes: number;
+}
+
+export interface SpooledRow extends SpoolRecord {
+  seq: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const row = (r: SpoolRecord) => ({
+  topic: r.topic,
+  record_key: r.key,
+  value: JSON.stringify(r.value),
+  headers: JSON.stringify(r.headers ?? {}),
+  bytes: r.bytes,
+});
+
+/** Appends records to the spool; `seq` keeps their arrival order. One statement, so all or none. */
+export async function appendToSpool(db: Db, records: SpoolRecord[]): Promise<void> {
+  await db.insertInto('ingress_spool').values(records.map(row)).execute();
+}
+
+/** Whether anything at all waits in the spool (an index-only probe, cheap enough to poll). */
+export async function spoolHasRows(db: Db): Promise<boolean> {
+  const found = await db.selectFrom('ingress_spool').select('seq').limit(1).executeTakeFirst();
+  return found !== undefined;
+}
+
+/** Which of these (topic, key) pairs have records waiting in the spool. */
+export async function keysWithBacklog(
+  db: Db,
+  pairs: Array<{ topic: string; key: string }>,
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const keys = [...new Set(pairs.map((p) => p.key))];
+  const rows = await db
+    .selectFrom('ingress_spool')
+    .select(['topic', 'record_key'])
+    .distinct()
+    .where('record_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((r) => backlogId(r.topic, r.record_key)));
+}
+
+export const backlogId = (topic: string, key: string) => `${topic}\u0000${key}`;
+
+/** The oldest spooled records, at most `limit` of them and `maxBytes` together (always at least one). */
+export async function oldestSpooled(db: Db, limit: number, maxBytes: number): Promise<SpooledRow[]> {
+  const rows = await db.selectFrom('ingress_spool').selectAll().orderBy('seq').limit(limit).execute();
+  const batch: SpooledRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    if (batch.length > 0 && bytes + r.bytes > maxBytes) break;
+    bytes += r.bytes;
+    batch.push({
+      seq: r.seq,
+      topic: r.topic,
+      key: r.record_key,
+      value: r.value,
+      headers: r.headers,
+      bytes: r.bytes,
+    });
+  }
+  return batch;
+}
+
+/** Removes exactly these rows: never a range, so a row that committed late with a lower `seq` survives. */
+export async function removeFromSpool(db: Db, seqs: number[]): Promise<void> {
+  if (seqs.length > 0) await db.deleteFrom('ingress_spool').where('seq', 'in', seqs).execute();
+}
+
+export async function setAside(db: Db, record: SpoolRecord, reason: string): Promise<void> {
+  await db
+    .insertInto('ingress_set_aside')
+    .values({ ...row(record), reason })
+    .execute();
+}
+
+export async function spoolDepths(db: Db): Promise<{ spooled: number; setAside: number }> {
+  const count = (table: 'ingress_spool' | 'ingress_set_aside') =>
+    db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  const [spooled, setAside] = await Promise.all([count('ingress_spool'), count('ingress_set_aside')]);
+  return { spooled, setAside };
+}
