@@ -1,6 +1,6 @@
 import type { Logger, MetricsRegistry } from '@df/telemetry';
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import { AuthFailure } from './auth/failure.ts';
 import type { GhlVerifier } from './auth/ghl-signature.ts';
 import type { IngressConfig } from './config.ts';
@@ -17,8 +17,14 @@ export interface IngressAppDeps {
   metrics: IngressMetrics;
   ghlVerifier: GhlVerifier;
   log: Logger;
-  readiness: () => Promise<{ kafka: boolean; registry: boolean }>;
+  readiness: () => Promise<{ kafka: boolean; registry: boolean; spool: boolean }>;
   extraMetrics: MetricsRegistry[];
+}
+
+/** The router's pattern for the request (`/webhooks/ghl`), set once a route matched; a bounded label value. */
+function routePattern(ctx: Context): string {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? matched : 'unmatched';
 }
 
 export function createIngressApp(deps: IngressAppDeps): Koa {
@@ -44,9 +50,9 @@ export function createIngressApp(deps: IngressAppDeps): Koa {
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-      metrics.requests.inc({ route: String(route), status: String(ctx.status) });
-      log.debug('request', { method: ctx.method, route: String(route), status: ctx.status });
+      const route = routePattern(ctx);
+      metrics.requests.inc({ route, status: String(ctx.status) });
+      log.debug('request', { method: ctx.method, route, status: ctx.status });
     }
   });
   app.use(errorBoundary(log));
@@ -55,8 +61,11 @@ export function createIngressApp(deps: IngressAppDeps): Koa {
       await next();
     } catch (error) {
       if (error instanceof AuthFailure) {
-        metrics.authFailures.inc({ route: ctx.path, reason: error.reason });
-        log.warn('request refused', { route: ctx.path, reason: error.reason });
+        // The pattern, never the raw path: the router matches `/WEBHOOKS/GHL/` too, and a label per spelling
+        // would let unauthenticated callers grow /metrics without bound.
+        const route = routePattern(ctx);
+        metrics.authFailures.inc({ route, reason: error.reason });
+        log.warn('request refused', { route, reason: error.reason });
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 import { EventEnvelope } from '@df/contracts';
 import { describe, expect, it } from 'vitest';
 import { normalizeGhl } from '../src/normalizers/ghl.ts';
+import { normalizeGhlProvider } from '../src/normalizers/ghl-provider.ts';
 import { fixedNow, ghlExample, ghlExamples, wrap } from './fixtures.ts';
 
 const options = { now: fixedNow };
@@ -235,6 +236,38 @@ describe('normalizeGhl', () => {
       },
     });
     expect(draft.data).toMatchObject({ mediaUrls: [expect.stringContaining('googlelogo')] });
+    // No timestamp or webhookId: the message id is the delivery's identity, for good.
+    expect(draft.dedupeKey).toBe('ghl-provider:GKJxs4P5L8dWc5CFUITM');
+  });
+
+  it('maps an extra SMS provider\'s "Custom" delivery to a send request too', () => {
+    const draft = one({ ...ghlExample('ProviderOutboundMessage.md', 0), type: 'Custom' });
+    expect(draft).toMatchObject({ type: 'sms.send_requested', data: { to: '+15864603685' } });
+  });
+
+  it('records provider e-mail (Email, or Custom carrying e-mail) as unsupported, not refused', () => {
+    const email = ghlExample('ProviderOutboundMessage.md', 1);
+    expect(one(email)).toMatchObject({
+      type: 'unknown',
+      sourceEventName: 'ProviderOutboundMessage',
+      tenant: 'GKifVDyQeo7nwe27vMP0',
+      entity: { type: 'unknown', id: 'GK56r6wdJDrkUPd0xsmx' },
+      dedupeKey: 'ghl-provider:GK56r6wdJDrkUPd0xsmx',
+      data: { reason: 'unsupported provider channel Email: e-mail is not delivered by this middleware' },
+    });
+    expect(one({ ...email, type: 'Custom' })).toMatchObject({
+      type: 'unknown',
+      data: { reason: expect.stringContaining('unsupported provider channel Custom') },
+    });
+  });
+
+  it('refuses, on the provider route, what is not a provider delivery', () => {
+    const sms = ghlExample('ProviderOutboundMessage.md', 0);
+    expect(() => normalizeGhlProvider({ ...sms, type: 'ProviderOutboundMessage' }, fixedNow)).toThrow(
+      'expected a provider delivery of type SMS, Email, Custom',
+    );
+    expect(() => normalizeGhlProvider({ ...sms, messageId: ' ' }, fixedNow)).toThrow('without messageId');
+    expect(() => normalizeGhlProvider(ghlExample('ContactUpdate.md'), fixedNow)).toThrow();
   });
 
   it('turns unsupported events into unknown events, never a throw', () => {

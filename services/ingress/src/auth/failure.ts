@@ -9,6 +9,7 @@ export type AuthFailureReason =
   | 'bad_credentials'
   | 'bad_signature'
   | 'stale_timestamp'
+  | 'missing_timestamp'
   | 'not_configured';
 
 export class AuthFailure extends HttpError {

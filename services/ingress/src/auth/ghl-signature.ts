@@ -33,7 +33,11 @@ export interface GhlSignatureConfig {
 
 export interface GhlVerifier {
   verify(rawBody: Buffer, headers: { ghlSignature?: string; legacySignature?: string }): void;
-  checkTimestamp(body: unknown, now?: number): void;
+  /**
+   * Refuses a body whose `timestamp` is outside the window, or absent. `optional` is for provider deliveries
+   * only: GHL sends them without a timestamp, and the caller must then guard replays another way.
+   */
+  checkTimestamp(body: unknown, options?: { optional?: boolean; now?: number }): void;
 }
 
 /**
@@ -60,10 +64,14 @@ export function createGhlVerifier(config: GhlSignatureConfig): GhlVerifier {
       }
       throw new AuthFailure('missing_credentials');
     },
-    checkTimestamp(body, now = Date.now()) {
+    checkTimestamp(body, { optional = false, now = Date.now() } = {}) {
       // The timestamp sits inside the signed body, so checking it after the signature makes replays expire.
+      // A signed body without one would never expire: a captured delivery could be replayed forever.
       const timestamp = (body as { timestamp?: unknown } | null)?.timestamp;
-      if (timestamp === undefined) return;
+      if (timestamp === undefined) {
+        if (optional) return;
+        throw new AuthFailure('missing_timestamp');
+      }
       const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
       if (Number.isNaN(at) || Math.abs(now - at) > config.maxSkewMs) throw new AuthFailure('stale_timestamp');
     },

@@ -2,14 +2,8 @@ import type { DraftOfType, EventDraft, EventType } from '@df/contracts';
 import { consentFromInboundSms } from './consent.ts';
 import { contentHash } from './dedupe.ts';
 import { eventKey, id, isRecord, type Json, phone, record, text } from './fields.ts';
-import {
-  toAppointmentData,
-  toCallData,
-  toContactData,
-  toNoteData,
-  toSendRequestData,
-  toSmsData,
-} from './ghl-fields.ts';
+import { toAppointmentData, toCallData, toContactData, toNoteData, toSmsData } from './ghl-fields.ts';
+import { isProviderDelivery, normalizeGhlProvider } from './ghl-provider.ts';
 import { toUtcIso } from './time.ts';
 
 export interface GhlNormalizeOptions {
@@ -35,11 +29,6 @@ const APPOINTMENT_ACTIONS: Record<string, 'created' | 'updated' | 'deleted'> = {
   appointmentupdate: 'updated',
   appointmentdelete: 'deleted',
 };
-
-// The provider delivery webhook has no event name; its `type` is the channel (ghl-api.md §3.6).
-function isProviderOutbound(body: Json): boolean {
-  return (body.type === 'SMS' || body.type === 'Email') && body.messageId !== undefined && !body.direction;
-}
 
 type Base = Omit<EventDraft, 'type' | 'entity' | 'data'>;
 type CallEventType = Extract<EventType, `call.${string}`>;
@@ -98,8 +87,9 @@ function unknownEvent(base: Base, body: Json, reason: string): EventDraft[] {
 export function normalizeGhl(body: unknown, options: GhlNormalizeOptions = {}): EventDraft[] {
   if (!isRecord(body)) throw new Error('ghl webhook body must be a JSON object');
   const now = options.now ?? (() => new Date());
-  const provider = isProviderOutbound(body);
-  const sourceEventName = provider ? 'ProviderOutboundMessage' : (text(body.type) ?? '');
+  // The provider delivery webhook has no event name; its `type` is the channel (ghl-api.md §3.6).
+  if (isProviderDelivery(body)) return normalizeGhlProvider(body, now);
+  const sourceEventName = text(body.type) ?? '';
   const key = eventKey(sourceEventName);
   const appointment = record(body.appointment);
   const creation = key.endsWith('create') || key.endsWith('message');
@@ -142,11 +132,6 @@ export function normalizeGhl(body: unknown, options: GhlNormalizeOptions = {}): 
     ];
   }
   if (key === 'inboundmessage' || key === 'outboundmessage') return messageEvents(base, body, key);
-  if (provider && body.type === 'SMS') {
-    const data = toSendRequestData(body);
-    return [{ ...base, type: 'sms.send_requested', entity: { type: 'message', id: data.messageId }, data }];
-  }
-  if (provider) return unknownEvent(base, body, `unsupported channel ${text(body.type)}`);
   return unknownEvent(
     base,
     body,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { verifyAlowareAuth } from '../auth/aloware.ts';
@@ -7,7 +8,9 @@ import { type IngressConfig, isAllowedAlowareEvent } from '../config.ts';
 import { readJsonBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { normalizeAloware } from '../normalizers/aloware.ts';
+import { id } from '../normalizers/fields.ts';
 import { normalizeGhl } from '../normalizers/ghl.ts';
+import { normalizeGhlProvider, providerDeliveryKey } from '../normalizers/ghl-provider.ts';
 import { normalizeTexting } from '../normalizers/texting.ts';
 import { acceptDelivery, type DeliveryDeps } from './deliveries.ts';
 
@@ -49,37 +52,47 @@ async function alowareWebhook(ctx: Context, deps: WebhookDeps) {
     normalizeAloware(json, {
       timeZone: deps.config.aloware.timeZone,
       defaultTenant: deps.config.aloware.defaultTenant,
+      deliveryId: randomUUID(),
     }),
   );
   await acceptDelivery(ctx, deps, 'aloware', drafts, json);
 }
 
-/** Both GHL routes: signature over the raw bytes, timestamp window, then `webhookId` as the delivery's identity. */
-async function verifiedGhlBody(ctx: Context, deps: WebhookDeps): Promise<Record<string, unknown>> {
+/** Both GHL routes: signature over the raw bytes, then the timestamp window (see each route for absence). */
+async function verifiedGhlBody(
+  ctx: Context,
+  deps: WebhookDeps,
+  timestamp: { optional: boolean },
+): Promise<Record<string, unknown>> {
   const { json } = await readJsonBody(ctx, deps.config.bodyLimitBytes, (raw) =>
     deps.ghlVerifier.verify(raw, {
       ghlSignature: ctx.get('x-ghl-signature') || undefined,
       legacySignature: ctx.get('x-wh-signature') || undefined,
     }),
   );
-  deps.ghlVerifier.checkTimestamp(json);
+  deps.ghlVerifier.checkTimestamp(json, timestamp);
   if (!isObject(json)) throw new HttpError(400, 'invalid_payload', 'expected a JSON object');
   return json;
 }
 
+/** App webhooks always carry `timestamp` and `webhookId`: one without a timestamp is refused (replay). */
 async function ghlWebhook(ctx: Context, deps: WebhookDeps) {
-  const json = await verifiedGhlBody(ctx, deps);
+  const json = await verifiedGhlBody(ctx, deps, { optional: false });
   const drafts = normalizeOr400(() => normalizeGhl(json));
   await acceptDelivery(ctx, deps, 'ghl', drafts, json);
 }
 
+/**
+ * GHL's provider deliveries (an agent's message for us to send) carry neither `timestamp` nor `webhookId`, so
+ * no window can expire them: each message id is accepted once, ever (the replay guard), so a captured
+ * delivery replayed later cannot send the text again.
+ */
 async function ghlProviderWebhook(ctx: Context, deps: WebhookDeps) {
-  const json = await verifiedGhlBody(ctx, deps);
-  if (json.type !== 'ProviderOutboundMessage') {
-    throw new HttpError(400, 'invalid_payload', 'expected a ProviderOutboundMessage delivery');
-  }
-  const drafts = normalizeOr400(() => normalizeGhl(json));
-  await acceptDelivery(ctx, deps, 'ghl', drafts, json);
+  const json = await verifiedGhlBody(ctx, deps, { optional: true });
+  const drafts = normalizeOr400(() => normalizeGhlProvider(json));
+  // The normalizer refused a delivery without a message id, so there is one here.
+  const messageId = id(json.messageId)!;
+  await acceptDelivery(ctx, deps, 'ghl', drafts, json, { replayGuard: providerDeliveryKey(messageId) });
 }
 
 async function textingWebhook(ctx: Context, deps: WebhookDeps) {
