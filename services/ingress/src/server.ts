@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import { createIngressApp } from './app.ts';
 import { createGhlVerifier } from './auth/ghl-signature.ts';
 import type { IngressConfig } from './config.ts';
-import { DurablePublisher } from './durability/durable-publisher.ts';
+import { type AcceptStep, DurablePublisher } from './durability/durable-publisher.ts';
 import { SpoolDrainer } from './durability/spool-drainer.ts';
 import { SpoolGate } from './durability/spool-gate.ts';
 import { createIngressMetrics } from './metrics.ts';
@@ -19,6 +19,8 @@ export interface IngressInfrastructure {
   log: Logger;
   /** Other registries served on the same /metrics (the services running in this process). */
   extraMetrics?: MetricsRegistry[];
+  /** Tests only: called at each step of the accept path. */
+  onAcceptStep?: (step: AcceptStep) => void | Promise<void>;
 }
 
 export interface RunningIngress {
@@ -50,6 +52,7 @@ export async function startIngress(
     maxRecordBytes: config.maxRecordBytes,
     metrics,
     log,
+    onStep: infra.onAcceptStep,
   });
   const drainer = new SpoolDrainer(db, publisher, metrics, log, {
     intervalMs: 1000,

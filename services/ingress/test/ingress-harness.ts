@@ -11,7 +11,7 @@ import {
   uniqueName,
 } from '@df/test-kit';
 import { type IngressConfig, ingressConfig } from '../src/config.ts';
-import { type RunningIngress, startIngress } from '../src/server.ts';
+import { type IngressInfrastructure, type RunningIngress, startIngress } from '../src/server.ts';
 
 export const ALOWARE_USER = 'aloware-hook';
 export const ALOWARE_PASS = 'correct horse battery staple';
@@ -80,6 +80,7 @@ export async function startTestIngress(
     /** Where the test creates and reads the topics (default: the suite's broker). */
     topicBrokers?: string[];
     database?: TestDatabase;
+    onAcceptStep?: IngressInfrastructure['onAcceptStep'];
   } = {},
 ): Promise<IngressUnderTest> {
   const config = testIngressConfig(overrides);
@@ -96,6 +97,7 @@ export async function startTestIngress(
     schemaRegistryUrl: testStack().schemaRegistryUrl,
     db: database.db,
     log: createLogger({ service: 'ingress-test' }, { level: 'error' }),
+    onAcceptStep: infra.onAcceptStep,
   });
   const codec = testCodec();
   return {

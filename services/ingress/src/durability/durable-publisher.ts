@@ -24,6 +24,9 @@ export interface Delivery {
 
 export type DeliveryOutcome = 'published' | 'spooled' | 'set_aside' | 'duplicate';
 
+/** Points of the accept path where tests kill the process or hold it (a real SIGKILL, a slow Kafka). */
+export type AcceptStep = 'publishing' | 'published' | 'spooled';
+
 export interface DurablePublisherOptions {
   producer: EventProducer;
   db: Kysely<Database>;
@@ -36,6 +39,7 @@ export interface DurablePublisherOptions {
   maxRecordBytes: number;
   metrics: IngressMetrics;
   log: Logger;
+  onStep?: (step: AcceptStep) => void | Promise<void>;
 }
 
 /**
@@ -96,6 +100,7 @@ export class DurablePublisher {
     if (!(await gate.hasBacklog(records))) {
       try {
         await this.publish(delivery.topic, records);
+        await this.options.onStep?.('published');
         return 'published';
       } catch (error) {
         if (unpublishableReason(error)) return this.publishEachOrSetAside(delivery.topic, records);
@@ -107,6 +112,7 @@ export class DurablePublisher {
     }
     await appendToSpool(db, records);
     gate.noteSpooled();
+    await this.options.onStep?.('spooled');
     this.options.metrics.spoolDepth.inc(records.length);
     // Let every instance's "spool is empty" answer expire before the sender hears back (see SpoolGate).
     await delay(gate.confirmDelayMs);
@@ -158,6 +164,7 @@ export class DurablePublisher {
         (async () => {
           await this.ensureConnected();
           const schemaId = await this.options.schemaIdFor(topic);
+          await this.options.onStep?.('publishing');
           await this.options.producer.publish(topic, schemaId, records);
         })(),
         timeout,

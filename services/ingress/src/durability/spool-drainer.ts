@@ -29,6 +29,7 @@ type BatchResult = { moved: number; done: boolean } | undefined;
 export class SpoolDrainer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -44,12 +45,14 @@ export class SpoolDrainer {
         .then(() => this.refreshDepths())
         .catch((error) => this.log.warn('spool drain failed, will retry', { error: error as Error }));
       await this.running;
-      this.timer = setTimeout(tick, this.settings.intervalMs);
+      if (!this.stopped) this.timer = setTimeout(tick, this.settings.intervalMs);
     };
+    this.stopped = false;
     this.timer = setTimeout(tick, 0);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
   }

@@ -93,3 +93,63 @@ export async function spoolDepths(db: Db): Promise<{ spooled: number; setAside: 
   const [spooled, setAside] = await Promise.all([count('ingress_spool'), count('ingress_set_aside')]);
   return { spooled, setAside };
 }
+
+export interface SetAsideSummary {
+  id: number;
+  topic: string;
+  key: string;
+  bytes: number;
+  reason: string;
+  setAsideAt: Date;
+}
+
+/** What an operator sees of set-aside records: where they were going and why not, never their payloads. */
+export async function listSetAside(db: Db, limit = 100): Promise<SetAsideSummary[]> {
+  const rows = await db
+    .selectFrom('ingress_set_aside')
+    .select(['id', 'topic', 'record_key', 'bytes', 'reason', 'set_aside_at'])
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    topic: r.topic,
+    key: r.record_key,
+    bytes: r.bytes,
+    reason: r.reason,
+    setAsideAt: r.set_aside_at,
+  }));
+}
+
+/**
+ * Puts set-aside records back at the end of the spool (after the cause was fixed, e.g. the broker's
+ * `max.message.bytes` raised), in one transaction; `ids` undefined = all. Returns how many moved.
+ */
+export async function retrySetAside(db: Kysely<Database>, ids?: number[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx.deleteFrom('ingress_set_aside').returningAll();
+    if (ids) query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
+    const rows = await query.execute();
+    if (rows.length === 0) return 0;
+    const ordered = rows.sort((a, b) => a.id - b.id);
+    await appendToSpool(
+      trx,
+      ordered.map((r) => ({
+        topic: r.topic,
+        key: r.record_key,
+        value: r.value,
+        headers: r.headers,
+        bytes: r.bytes,
+      })),
+    );
+    return rows.length;
+  });
+}
+
+/** Drops set-aside records for good; `ids` undefined = all. Returns how many went. */
+export async function discardSetAside(db: Db, ids?: number[]): Promise<number> {
+  let query = db.deleteFrom('ingress_set_aside');
+  if (ids) query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,36 @@
+import { createDb } from '@df/db';
+import { maskText } from '@df/telemetry';
+import { discardSetAside, listSetAside, retrySetAside } from './durability/spool-store.ts';
+
+/**
+ * `npm run spool -- list` shows the records the ingress set aside (topic, masked key, size, reason; never the
+ * payload); `retry [id…]` puts them back in the spool once the cause is fixed; `discard [id…]` drops them.
+ * Without ids, retry and discard act on every set-aside record.
+ */
+const USAGE = 'usage: npm run spool -- list | retry [id…] | discard [id…]';
+const [verb, ...rest] = process.argv.slice(2);
+const ids = rest.length > 0 ? rest.map(Number) : undefined;
+if (!['list', 'retry', 'discard'].includes(verb ?? '') || ids?.some((id) => !Number.isSafeInteger(id))) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const db = createDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/df_middleware', {
+  max: 2,
+});
+try {
+  if (verb === 'list') {
+    const records = await listSetAside(db);
+    for (const r of records) {
+      console.log(
+        `#${r.id}  ${r.setAsideAt.toISOString()}  ${r.topic}  ${maskText(r.key)}  ${r.bytes} B  ${r.reason}`,
+      );
+    }
+    console.log(`${records.length} record(s) set aside`);
+  } else if (verb === 'retry') {
+    console.log(`${await retrySetAside(db, ids)} record(s) back in the spool`);
+  } else {
+    console.log(`${await discardSetAside(db, ids)} record(s) discarded`);
+  }
+} finally {
+  await db.destroy();
+}
