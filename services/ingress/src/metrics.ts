@@ -41,6 +41,11 @@ export function createIngressMetrics() {
       help: 'Events waiting in the Postgres spool for Kafka',
       registers: [registry],
     }),
+    backlogLookups: new Counter({
+      name: 'ingress_spool_backlog_lookups_total',
+      help: 'Per-key spool lookups (batched): made only while the spool is not known to be empty',
+      registers: [registry],
+    }),
     setAsideDepth: new Gauge({
       name: 'ingress_set_aside_depth',
       help: 'Records set aside because they can never be published as they are (npm run spool -- list)',

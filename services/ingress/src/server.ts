@@ -41,7 +41,7 @@ export async function startIngress(
   const codec = new SchemaCodec(infra.schemaRegistryUrl);
   const producer = new EventProducer(kafka, codec);
   const metrics = createIngressMetrics();
-  const gate = new SpoolGate(db, log);
+  const gate = new SpoolGate(db, log, metrics.backlogLookups);
   gate.start();
   const publisher = new DurablePublisher({
     producer,

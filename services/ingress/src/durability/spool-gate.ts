@@ -41,6 +41,7 @@ export class SpoolGate {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly log: Logger,
+    private readonly lookups: { inc(): void },
     private readonly timing: SpoolGateTiming = DEFAULT_GATE_TIMING,
   ) {
     this.confirmDelayMs = timing.validityMs + timing.pollMs;
@@ -95,6 +96,7 @@ export class SpoolGate {
     this.flushScheduled = false;
     const batch = this.waiting;
     this.waiting = [];
+    this.lookups.inc();
     try {
       const backlog = await keysWithBacklog(
         this.db,
