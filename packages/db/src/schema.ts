@@ -164,7 +164,26 @@ export interface GhlOauthConnectionsTable {
   updated_at: DefaultedTimestamp;
 }
 
+/** A GHL request budget shared across processes (see migration 20261201T1430_ghl_rate_budgets). */
+export interface GhlRateBudgetsTable {
+  budget_key: string;
+  max_requests: number;
+  interval_ms: number;
+  paused_until: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+/** One request slot of a budget: leased (free_at ahead, holder set) or cooling down until free_at. */
+export interface GhlRateSlotsTable {
+  budget_key: string;
+  slot: number;
+  free_at: DefaultedTimestamp;
+  holder: string | null;
+}
+
 export interface Database {
+  ghl_rate_budgets: GhlRateBudgetsTable;
+  ghl_rate_slots: GhlRateSlotsTable;
   ghl_oauth_connections: GhlOauthConnectionsTable;
   call_notes: CallNotesTable;
   call_note_create_attempts: CallNoteCreateAttemptsTable;

@@ -1,39 +1,28 @@
+export { createGhlClient, type GhlClient, type GhlClientOptions } from './client.ts';
+export { duplicateContactId, isGhlError } from './errors.ts';
+export type {
+  GhlContactInput,
+  GhlContactUpdateInput,
+  GhlCustomFieldValue,
+  GhlInboundMessageInput,
+  GhlMessageChannel,
+  GhlMessageStatusInput,
+  GhlNoteInput,
+  GhlSearchContactsInput,
+  GhlSearchFilter,
+  GhlSendMessageInput,
+} from './inputs.ts';
 export {
-  createGhlClient,
-  DEFAULT_GHL_BASE_URL,
-  type ExchangeCodeOptions,
-  exchangeCode,
-  type GhlAuth,
-  type GhlCallInfo,
-  type GhlClient,
-  type GhlClientOptions,
-  type GhlContactInput,
-  type GhlContactUpdateInput,
-  type GhlCustomFieldValue,
-  type GhlInboundMessageInput,
-  type GhlMessageChannel,
-  type GhlMessageStatusInput,
-  type GhlNoteInput,
-  type GhlSearchContactsInput,
-  type GhlSearchFilter,
-  type GhlSendMessageInput,
-} from './client.ts';
-export { decryptSecret, encryptSecret, parseEncryptionKey } from './crypto.ts';
-export {
-  codeForStatus,
-  GHL_ERROR_CODES,
-  GhlError,
-  type GhlErrorCode,
-  type GhlErrorDetails,
-  isGhlError,
-} from './errors.ts';
-export { PgGhlTokenStore } from './pg-token-store.ts';
-export {
-  GhlRateLimiter,
+  type DailyBudget,
+  type GhlRateLimiter,
+  type RateHeaders,
   type RateLimiterOptions,
   type RateLimitGrant,
-  sharedGhlRateLimiter,
-} from './rate-limiter.ts';
+  readRateHeaders,
+} from './limiter.ts';
+export { LocalGhlRateLimiter, sharedGhlRateLimiter } from './local-limiter.ts';
+export { type ExchangeCodeOptions, exchangeCode, type GhlAuth } from './oauth.ts';
+export { DEFAULT_GHL_BASE_URL } from './resources/versions.ts';
 export type {
   GhlContact,
   GhlConversation,
@@ -44,7 +33,9 @@ export type {
 } from './schemas.ts';
 export {
   type GhlConnection,
+  type GhlConnectionUpdate,
   type GhlTokenSet,
   type GhlTokenStore,
   InMemoryGhlTokenStore,
 } from './token-store.ts';
+export type { GhlCallInfo } from './transport.ts';

@@ -1,5 +1,13 @@
+import {
+  type DailyBudget,
+  type GhlRateLimiter,
+  type RateLimiterOptions,
+  type RateLimitGrant,
+  readRateHeaders,
+} from './limiter.ts';
+
 /**
- * Per-location limiter for GHL's burst limit (default 100 requests / 10 s, ghl-api.md §6).
+ * Per-location, per-process limiter for GHL's burst limit (default 100 requests / 10 s, ghl-api.md §6).
  *
  * Sliding window, counted conservatively: a request holds its slot from the moment it is sent until `intervalMs`
  * after its *response* arrived. GHL counts a request when it arrives, which is somewhere between those two instants,
@@ -10,21 +18,8 @@
  * after a 429.
  */
 
-export interface RateLimiterOptions {
-  /** Requests per window. Default 100. */
-  max?: number;
-  /** Window in ms. Default 10 000. */
-  intervalMs?: number;
-}
-
-export interface RateLimitGrant {
-  /** How long this caller waited for its slot (ms). */
-  waitedMs: number;
-  /** Call once the response (or failure) arrived; pass the response headers when there are some. */
-  release(headers?: Headers): void;
-}
-
-export class GhlRateLimiter {
+export class LocalGhlRateLimiter implements GhlRateLimiter {
+  daily: DailyBudget | undefined;
   /** Total time callers spent waiting for a slot (ms), for metrics. */
   waitedMs = 0;
   /** Number of grants handed out. */
@@ -88,17 +83,16 @@ export class GhlRateLimiter {
   }
 
   private observe(headers: Headers): void {
-    const max = Number(headers.get('x-ratelimit-max'));
-    const interval = Number(headers.get('x-ratelimit-interval-milliseconds'));
-    if (Number.isFinite(max) && max > 0) this.max = Math.min(this.configuredMax, max);
-    if (Number.isFinite(interval) && interval > 0)
-      this.intervalMs = Math.max(this.configuredInterval, interval);
-    const remaining = headers.get('x-ratelimit-remaining');
-    if (remaining !== null && Number(remaining) <= 0)
-      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.intervalMs);
-    const daily = headers.get('x-ratelimit-daily-remaining');
-    if (daily !== null && Number(daily) <= 0)
-      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.intervalMs);
+    const seen = readRateHeaders(headers);
+    if (seen.max !== undefined) this.max = Math.min(this.configuredMax, seen.max);
+    if (seen.intervalMs !== undefined) this.intervalMs = Math.max(this.configuredInterval, seen.intervalMs);
+    // Another process (or another app) used the budget up: wait a full window rather than earn a 429.
+    if (seen.remaining === 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.intervalMs);
+    if (seen.daily) {
+      this.daily = seen.daily;
+      if (seen.daily.remaining === 0)
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.intervalMs);
+    }
   }
 
   private pump(): void {
@@ -131,16 +125,16 @@ export class GhlRateLimiter {
   }
 }
 
-const shared = new Map<string, GhlRateLimiter>();
+const shared = new Map<string, LocalGhlRateLimiter>();
 
 /**
  * The process-wide limiter for one GHL budget (base URL + location). Clients created without an explicit `limiter`
  * use this, so every client of a location in a process shares one window. `options` apply on first use only.
  */
-export function sharedGhlRateLimiter(key: string, options?: RateLimiterOptions): GhlRateLimiter {
+export function sharedGhlRateLimiter(key: string, options?: RateLimiterOptions): LocalGhlRateLimiter {
   let limiter = shared.get(key);
   if (!limiter) {
-    limiter = new GhlRateLimiter(options);
+    limiter = new LocalGhlRateLimiter(options);
     shared.set(key, limiter);
   }
   return limiter;

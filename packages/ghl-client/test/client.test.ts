@@ -1,4 +1,10 @@
-import { createGhlClient, type GhlClient, GhlError, InMemoryGhlTokenStore, isGhlError } from '@df/ghl-client';
+import {
+  createGhlClient,
+  duplicateContactId,
+  type GhlClient,
+  InMemoryGhlTokenStore,
+  isGhlError,
+} from '@df/ghl-client';
 import {
   type GhlSimulator,
   type GhlWebhookReceiver,
@@ -6,20 +12,21 @@ import {
   startGhlWebhookReceiver,
 } from '@df/simulators';
 import { waitFor } from '@df/test-kit';
+import { ToolError } from '@df/tool-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let sim: GhlSimulator;
 let provider: GhlWebhookReceiver;
 let ghl: GhlClient;
 
-async function caught(promise: Promise<unknown>): Promise<GhlError> {
+async function caught(promise: Promise<unknown>): Promise<ToolError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof GhlError) return error;
+    if (error instanceof ToolError) return error;
     throw error;
   }
-  throw new Error('expected a GhlError');
+  throw new Error('expected a ToolError');
 }
 
 beforeAll(async () => {
@@ -84,7 +91,18 @@ describe('GHL client: contacts, tags, notes, custom fields', () => {
     const first = await ghl.createContact({ email: 'dup-client@example.com' });
     const error = await caught(ghl.createContact({ email: 'DUP-client@example.com' }));
     expect(error).toMatchObject({ code: 'bad_request', status: 400, retriable: false });
-    expect(error.duplicateContactId).toBe(first.id);
+    expect(duplicateContactId(error)).toBe(first.id);
+  });
+
+  it('returns the contact GHL created while answering 422 (the upsert is not failed)', async () => {
+    sim.failNextCreateAfterEffect(1);
+    const upserted = await ghl.upsertContact({ phone: '+15550102077', firstName: 'Anyway' });
+    expect(upserted).toMatchObject({ isNew: false, contact: { firstName: 'Anyway' } });
+    expect(sim.contact(upserted.contact.id)?.firstName).toBe('Anyway');
+    // A 422 that created nothing stays an error.
+    sim.failNext(1, { status: 422, path: /^\/contacts\/upsert/ });
+    const refused = await caught(ghl.upsertContact({ phone: '+15550102078' }));
+    expect(refused).toMatchObject({ code: 'unprocessable', status: 422 });
   });
 
   it('adds and removes tags (lower-cased by GHL) and pages contacts by tag', async () => {

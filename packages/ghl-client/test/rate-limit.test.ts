@@ -1,4 +1,4 @@
-import { createGhlClient, GhlRateLimiter } from '@df/ghl-client';
+import { createGhlClient, LocalGhlRateLimiter } from '@df/ghl-client';
 import { type GhlSimRequest, type GhlSimulator, startGhlSimulator } from '@df/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -34,7 +34,7 @@ describe('GHL client rate limiter', () => {
       locationId: s.locationId,
       auth: { type: 'pit', token: s.pitToken },
       baseUrl: s.url,
-      limiter: new GhlRateLimiter({ max: MAX, intervalMs: INTERVAL_MS }),
+      limiter: new LocalGhlRateLimiter({ max: MAX, intervalMs: INTERVAL_MS }),
     });
     const results = await Promise.all(Array.from({ length: 250 }, () => client.getContact(contact.id)));
     expect(results).toHaveLength(250);
@@ -52,7 +52,7 @@ describe('GHL client rate limiter', () => {
     sim = await startGhlSimulator({ rateLimit: { max: 10, intervalMs: INTERVAL_MS } });
     const s = sim;
     const contact = s.seedContact({ firstName: 'Shared' }, { silent: true });
-    const limiter = new GhlRateLimiter({ max: 100, intervalMs: INTERVAL_MS });
+    const limiter = new LocalGhlRateLimiter({ max: 100, intervalMs: INTERVAL_MS });
     const client = createGhlClient({
       locationId: s.locationId,
       auth: { type: 'pit', token: s.pitToken },

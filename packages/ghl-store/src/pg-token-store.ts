@@ -1,11 +1,15 @@
 import type { Database } from '@df/db';
-import type { Kysely } from 'kysely';
+import type { GhlConnection, GhlConnectionUpdate, GhlTokenSet, GhlTokenStore } from '@df/ghl-client';
+import type { Kysely, Selectable } from 'kysely';
 import { decryptSecret, encryptSecret } from './crypto.ts';
-import type { GhlConnection, GhlTokenSet, GhlTokenStore } from './token-store.ts';
+
+type Row = Selectable<Database['ghl_oauth_connections']>;
 
 /**
  * OAuth tokens in Postgres, encrypted with AES-256-GCM and bound to their location id (a token copied to
  * another location's row does not decrypt). The key comes from configuration, never from the database.
+ * `exclusive` holds the row (`SELECT … FOR UPDATE`) while a refresh runs, so processes sharing a location refresh
+ * one at a time and each later one finds the tokens already rotated.
  */
 export class PgGhlTokenStore implements GhlTokenStore {
   constructor(
@@ -14,12 +18,52 @@ export class PgGhlTokenStore implements GhlTokenStore {
   ) {}
 
   async get(locationId: string): Promise<GhlConnection | undefined> {
-    const row = await this.db
-      .selectFrom('ghl_oauth_connections')
-      .selectAll()
+    return this.read(this.db, locationId, false);
+  }
+
+  async save(locationId: string, tokens: GhlTokenSet): Promise<void> {
+    await this.write(this.db, locationId, tokens);
+  }
+
+  async markBroken(locationId: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable('ghl_oauth_connections')
+      .set({ status: 'broken', broken_reason: reason, broken_at: new Date(), updated_at: new Date() })
       .where('location_id', '=', locationId)
-      .executeTakeFirst();
-    if (!row) return undefined;
+      .execute();
+  }
+
+  exclusive(
+    locationId: string,
+    update: (current: GhlConnection | undefined) => Promise<GhlConnectionUpdate>,
+  ): Promise<GhlConnection | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const decided = await update(await this.read(trx, locationId, true));
+      if (decided && 'tokens' in decided) await this.write(trx, locationId, decided.tokens);
+      if (decided && 'broken' in decided) {
+        await trx
+          .updateTable('ghl_oauth_connections')
+          .set({
+            status: 'broken',
+            broken_reason: decided.broken,
+            broken_at: new Date(),
+            updated_at: new Date(),
+          })
+          .where('location_id', '=', locationId)
+          .execute();
+      }
+      return this.read(trx, locationId, false);
+    });
+  }
+
+  private async read(db: Kysely<Database>, locationId: string, lock: boolean) {
+    const query = db.selectFrom('ghl_oauth_connections').selectAll().where('location_id', '=', locationId);
+    const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
+    return row ? this.connection(row) : undefined;
+  }
+
+  private connection(row: Row): GhlConnection {
+    const locationId = row.location_id;
     return {
       locationId,
       tokens: {
@@ -36,7 +80,7 @@ export class PgGhlTokenStore implements GhlTokenStore {
     };
   }
 
-  async save(locationId: string, tokens: GhlTokenSet): Promise<void> {
+  private async write(db: Kysely<Database>, locationId: string, tokens: GhlTokenSet): Promise<void> {
     const values = {
       access_token_enc: encryptSecret(tokens.accessToken, this.key, locationId),
       refresh_token_enc: encryptSecret(tokens.refreshToken, this.key, locationId),
@@ -49,18 +93,10 @@ export class PgGhlTokenStore implements GhlTokenStore {
       broken_at: null,
       updated_at: new Date(),
     };
-    await this.db
+    await db
       .insertInto('ghl_oauth_connections')
       .values({ location_id: locationId, ...values })
       .onConflict((oc) => oc.column('location_id').doUpdateSet(values))
-      .execute();
-  }
-
-  async markBroken(locationId: string, reason: string): Promise<void> {
-    await this.db
-      .updateTable('ghl_oauth_connections')
-      .set({ status: 'broken', broken_reason: reason, broken_at: new Date(), updated_at: new Date() })
-      .where('location_id', '=', locationId)
       .execute();
   }
 }

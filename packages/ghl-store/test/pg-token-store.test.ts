@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createGhlClient, exchangeCode, PgGhlTokenStore } from '@df/ghl-client';
+import { createGhlClient, exchangeCode } from '@df/ghl-client';
+import { PgGhlTokenStore } from '@df/ghl-store';
 import { type GhlSimulator, startGhlSimulator } from '@df/simulators';
 import { createTestDatabase, type TestDatabase } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { type GhlClient, isGhlError } from '@df/ghl-client';
+import type { GhlClient } from '@df/ghl-client';
 
 /** GHL as call-sync needs it; every method is one API call (counted, for the efficiency figure). */
 export interface CallTools {
@@ -20,16 +20,9 @@ export function createCallTools(ghl: GhlClient): CallTools {
   };
   return {
     async upsertContact(phone, name) {
-      try {
-        const { contact } = await counted(ghl.upsertContact({ phone, ...name }));
-        return contact.id;
-      } catch (error) {
-        // "422 but created": the contact is there; find it rather than fail.
-        if (!isGhlError(error) || error.code !== 'unprocessable') throw error;
-        const found = await counted(ghl.findDuplicate({ phone }));
-        if (!found) throw error;
-        return found.id;
-      }
+      // The client recovers GHL's "422 but created" itself (finds the contact it created).
+      const { contact } = await counted(ghl.upsertContact({ phone, ...name }));
+      return contact.id;
     },
     async createNote(contactId, body) {
       return (await counted(ghl.createNote(contactId, { body }))).id;

@@ -102,18 +102,9 @@ export function createContactTools(
     ghl: {
       async upsert(fields, alowareContactId) {
         const input = await ghlInput(fields, alowareContactId);
-        try {
-          const { isNew, contact } = await counted(ghl.upsertContact(input));
-          return { id: contact.id, created: isNew };
-        } catch (error) {
-          // GHL can answer 422 and still have created the contact: look before giving up.
-          if (!isGhlError(error) || error.code !== 'unprocessable') throw error;
-          const phone = fields.phone === undefined ? undefined : String(fields.phone);
-          const email = fields.email === undefined ? undefined : String(fields.email);
-          const found = await counted(ghl.findDuplicate({ phone, email }));
-          if (!found) throw error;
-          return { id: found.id, created: false };
-        }
+        // The client recovers GHL's "422 but created" itself (finds the contact it created).
+        const { isNew, contact } = await counted(ghl.upsertContact(input));
+        return { id: contact.id, created: isNew };
       },
       async update(id, fields, alowareContactId) {
         await counted(ghl.updateContact(id, await ghlInput(fields, alowareContactId)));

@@ -6,6 +6,7 @@ import * as contactSyncState from './20261126T0200_contact_sync_state.ts';
 import * as callSync from './20261126T0300_call_sync.ts';
 import * as ghlOauthConnections from './20261126T0400_ghl_oauth_connections.ts';
 import * as ingressAcceptPath from './20261201T1400_ingress_accept_path.ts';
+import * as ghlRateBudgets from './20261201T1430_ghl_rate_budgets.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261126T0300_call_sync': callSync,
   '20261126T0400_ghl_oauth_connections': ghlOauthConnections,
   '20261201T1400_ingress_accept_path': ingressAcceptPath,
+  '20261201T1430_ghl_rate_budgets': ghlRateBudgets,
 };

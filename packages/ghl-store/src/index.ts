@@ -1,0 +1,3 @@
+export { decryptSecret, encryptSecret, parseEncryptionKey } from './crypto.ts';
+export { PgGhlRateLimiter, type PgGhlRateLimiterOptions } from './pg-rate-limiter.ts';
+export { PgGhlTokenStore } from './pg-token-store.ts';
