@@ -1,4 +1,4 @@
-import { type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-one';
+import { loadSystemConfig, type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-one';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
@@ -14,7 +14,7 @@ export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
   const db = createDb(url.toString(), { max: 20 });
   await migrateToLatest(db);
   const system: RunningSystem = await startSystem({
-    env: {},
+    config: loadSystemConfig({}),
     kafkaBrokers: config.kafkaBrokers,
     schemaRegistryUrl: config.schemaRegistryUrl,
     db,

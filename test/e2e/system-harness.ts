@@ -1,4 +1,4 @@
-import { type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-one';
+import { loadSystemConfig, type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-one';
 import { createLogger } from '@df/telemetry';
 import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
 
@@ -19,7 +19,7 @@ export interface TestSystem extends RunningSystem {
 export async function startTestSystem(overrides: Partial<SystemOptions> = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const system = await startSystem({
-    env: {},
+    config: loadSystemConfig({}),
     kafkaBrokers: testStack().kafkaBrokers,
     schemaRegistryUrl: testStack().schemaRegistryUrl,
     db: database.db,

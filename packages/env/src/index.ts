@@ -14,3 +14,4 @@ export {
   timeZone,
   url,
 } from './settings.ts';
+export { alowareApiEnv, ghlApiEnv, requireSet, textingApiEnv } from './tools.ts';

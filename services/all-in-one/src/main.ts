@@ -1,17 +1,22 @@
 import { createDb, migrateToLatest } from '@df/db';
+import { loadOrExit } from '@df/env';
 import { stopOnSignals } from '@df/kafka';
 import { StackError, stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
+import { loadSystemConfig } from './config.ts';
 import { startSystem } from './system.ts';
 
 /**
  * `npm start`: the local stack (Kafka, registry, Postgres), migrations, then every service in this process,
  * with the simulators standing in for the tools when no credentials are configured.
  */
-const log = createLogger({ service: 'df-middleware' });
-const config = stackConfig();
+// Settings are checked before anything starts (the stack included).
+const config = loadOrExit('df-middleware', () => loadSystemConfig(process.env));
+const log = createLogger({ service: 'df-middleware' }, { level: config.infrastructure.logLevel });
+// The stack's own settings (cache and state directories, JDKs) are read by the stack command.
+const stack = stackConfig(process.env);
 try {
-  for (const server of await stackUp(config)) {
+  for (const server of await stackUp(stack)) {
     console.log(`${server.name.padEnd(9)} ${server.state.padEnd(9)} ${server.address}`);
   }
 } catch (error) {
@@ -20,23 +25,22 @@ try {
   process.exit(1);
 }
 // Every service of the process shares this pool; sized for their concurrency (see each service's options).
-const db = createDb(config.databaseUrl, { max: 25 });
+const db = createDb(stack.databaseUrl, { max: 25 });
 const { results = [] } = await migrateToLatest(db);
 for (const r of results) console.log(`migration ${r.migrationName}: ${r.status}`);
 
 const system = await startSystem({
-  env: process.env,
-  kafkaBrokers: config.kafkaBrokers,
-  schemaRegistryUrl: config.schemaRegistryUrl,
+  config,
+  kafkaBrokers: stack.kafkaBrokers,
+  schemaRegistryUrl: stack.schemaRegistryUrl,
   db,
   log,
-  ingressPort: Number(process.env.INGRESS_PORT ?? 3000),
   simulators: { ports: { ghl: 4010, aloware: 4020, texting: 4030 } },
 });
 
 console.log(`
 ingress    ${system.ingressUrl}   (webhooks: /webhooks/aloware, /webhooks/ghl, /webhooks/ghl/provider, /webhooks/texting)
-operator   Authorization: Bearer ${process.env.OPERATOR_TOKEN ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)`);
+operator   Authorization: Bearer ${config.ingress.operatorToken ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)`);
 if (system.simulators) {
   const { ghl, aloware, texting } = system.simulators;
   console.log(`simulators (no real credentials set):

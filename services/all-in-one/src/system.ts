@@ -11,7 +11,7 @@ import {
 } from '@df/contact-sync';
 import type { Database } from '@df/db';
 import { createGhlClient } from '@df/ghl-client';
-import { ingressConfig, startIngress } from '@df/ingress';
+import { startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
 import {
   connectInfrastructure,
@@ -21,16 +21,12 @@ import {
 } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
-import {
-  realToolsFromEnv,
-  type SimulatorOptions,
-  type Simulators,
-  startSimulators,
-  type ToolEndpoints,
-} from './tools.ts';
+import type { SystemConfig } from './config.ts';
+import { type SimulatorOptions, type Simulators, startSimulators, type ToolEndpoints } from './tools.ts';
 
 export interface SystemOptions {
-  env: NodeJS.ProcessEnv;
+  /** The parsed environment (`loadSystemConfig`); tests pass `loadSystemConfig({})`. */
+  config: SystemConfig;
   kafkaBrokers: string[];
   schemaRegistryUrl: string;
   db: Kysely<Database>;
@@ -66,29 +62,29 @@ export interface RunningSystem {
  * Each service also runs on its own (its `main.ts`); this is the single-machine default and the e2e harness.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const { env, log } = options;
+  const { config, log } = options;
   const infra = connectInfrastructure({
     kafkaBrokers: options.kafkaBrokers,
     schemaRegistryUrl: options.schemaRegistryUrl,
     db: options.db,
-    topicPrefix: options.topicPrefix ?? env.TOPIC_PREFIX ?? '',
+    topicPrefix: options.topicPrefix ?? config.infrastructure.topicPrefix,
     clientId: 'df-middleware',
     log,
   });
   await provisionEventBus(infra, options.partitions);
 
-  const real = realToolsFromEnv(env);
-  const simulated = real ? null : await startSimulators(options.simulators);
-  const tools = real ?? simulated!.endpoints;
+  const simulated = config.tools ? null : await startSimulators(options.simulators);
+  const tools = config.tools ?? simulated!.endpoints;
+  const base = config.ingress;
+  // Credentials not configured are generated: the simulators are then told them (below).
   const secret = () => randomBytes(16).toString('hex');
-  const alowareUser = env.ALOWARE_WEBHOOK_BASIC_USER || 'aloware';
-  const alowarePass = env.ALOWARE_WEBHOOK_BASIC_PASS || secret();
-  const textingSecret = env.TEXTING_WEBHOOK_SIGNING_SECRETS?.split(',')[0] || secret();
-  const operatorToken = env.OPERATOR_TOKEN || secret();
+  const alowareUser = base.aloware.basicUser ?? 'aloware';
+  const alowarePass = base.aloware.basicPass ?? secret();
+  const textingSecret = base.texting.signingSecrets[0] ?? secret();
+  const operatorToken = base.operatorToken ?? secret();
 
   // One registry for the services in this process, served with the ingress's on its /metrics.
   const metrics = createServiceMetrics();
-  const base = ingressConfig(env);
   const ingress = await startIngress(
     {
       ...base,
@@ -142,7 +138,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     createCallTools(ghl),
     {
       ...DEFAULT_FLUSH_CONFIG,
-      timeZone: env.CALL_NOTE_TIME_ZONE ?? DEFAULT_FLUSH_CONFIG.timeZone,
+      timeZone: config.callNoteTimeZone,
       ...options.callSync,
     },
     metrics,

@@ -34,19 +34,6 @@ export interface Simulators {
   close(): Promise<void>;
 }
 
-export function realToolsFromEnv(env: NodeJS.ProcessEnv): ToolEndpoints | null {
-  if (!env.GHL_API_KEY || !env.GHL_LOCATION_ID || !env.ALOWARE_API_TOKEN) return null;
-  return {
-    ghl: {
-      baseUrl: env.GHL_BASE_URL ?? 'https://services.leadconnectorhq.com',
-      locationId: env.GHL_LOCATION_ID,
-      token: env.GHL_API_KEY,
-    },
-    aloware: { baseUrl: env.ALOWARE_BASE_URL ?? 'https://app.aloware.com', apiToken: env.ALOWARE_API_TOKEN },
-    texting: { baseUrl: env.TEXTING_BASE_URL ?? '', apiKey: env.TEXTING_API_KEY ?? '' },
-  };
-}
-
 /** Starts the three simulators (random ports unless given) with fresh credentials. */
 export interface SimulatorOptions {
   latencyMs?: number;

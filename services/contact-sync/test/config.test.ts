@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@df/env';
+import { describe, expect, it } from 'vitest';
+import { loadContactSyncSettings } from '../src/config.ts';
+
+const credentials = { GHL_API_KEY: 'pit-1', GHL_LOCATION_ID: 'loc-1', ALOWARE_API_TOKEN: 'tok-1' };
+
+function refusal(env: Record<string, string>): string | null {
+  try {
+    loadContactSyncSettings(env);
+    return null;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+}
+
+describe('contact-sync settings', () => {
+  it('reads the tools and the servers it is wired to', () => {
+    expect(loadContactSyncSettings({ ...credentials, KAFKA_BROKERS: 'k1:9092, k2:9092' })).toEqual({
+      infrastructure: expect.objectContaining({ kafkaBrokers: ['k1:9092', 'k2:9092'], logLevel: 'info' }),
+      ghl: { baseUrl: 'https://services.leadconnectorhq.com', locationId: 'loc-1', token: 'pit-1' },
+      aloware: { baseUrl: 'https://app.aloware.com', apiToken: 'tok-1' },
+    });
+  });
+
+  it('names every missing credential, without which it cannot write anywhere', () => {
+    const message = refusal({ GHL_API_KEY: 'pit-1' });
+    expect(message).toContain('GHL_LOCATION_ID: required (contact-sync writes to GHL and Aloware)');
+    expect(message).toContain('ALOWARE_API_TOKEN: required');
+    expect(message).not.toContain('GHL_API_KEY:');
+  });
+
+  it.each([
+    ['GHL_BASE_URL', 'services.leadconnectorhq.com', 'expected a http:// or https:// URL'],
+    ['ALOWARE_BASE_URL', 'ftp://app.aloware.com', 'expected a http:// or https:// URL'],
+    ['KAFKA_BROKERS', '127.0.0.1', 'expected comma-separated host:port pairs'],
+    ['LOG_LEVEL', 'trace', 'expected one of debug, info, warn, error'],
+  ])('refuses %s=%s, naming it', (name, value, expected) => {
+    expect(refusal({ ...credentials, [name]: value })).toContain(`${name}: ${expected}, got "${value}"`);
+  });
+
+  it('refuses to start as a process, naming the variable, before connecting to anything', () => {
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, ...credentials, ALOWARE_BASE_URL: 'aloware' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('contact-sync refuses to start');
+    expect(run.stderr).toContain('ALOWARE_BASE_URL: expected a http:// or https:// URL, got "aloware"');
+  });
+});
