@@ -10,6 +10,8 @@ export interface SchemaDocument {
   /** Topics whose `<topic>-value` subject carries this schema. */
   subjectTopics: string[];
   schema: Record<string, unknown>;
+  /** The zod contract the JSON Schema is generated from: a value it accepts, the registered schema accepts. */
+  contract: z.ZodType;
 }
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
@@ -38,12 +40,19 @@ export function schemaDocuments(): SchemaDocument[] {
       file: 'event-envelope.json',
       subjectTopics: [TOPICS.aloware, TOPICS.ghl, TOPICS.texting],
       schema: toWireSchema(EventEnvelope, 'EventEnvelope'),
+      contract: EventEnvelope,
     },
-    { file: 'command.json', subjectTopics: [TOPICS.commands], schema: toWireSchema(Command, 'Command') },
+    {
+      file: 'command.json',
+      subjectTopics: [TOPICS.commands],
+      schema: toWireSchema(Command, 'Command'),
+      contract: Command,
+    },
     {
       file: 'sync-outcome.json',
       subjectTopics: [TOPICS.outcomes],
       schema: toWireSchema(SyncOutcome, 'SyncOutcome'),
+      contract: SyncOutcome,
     },
   ];
 }

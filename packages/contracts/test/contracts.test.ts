@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ajvModule from 'ajv';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../src/generate-schemas.ts';
 import {
@@ -139,6 +140,20 @@ describe('toE164', () => {
 
   it.each(['client:agent120701', '', '12', 'not a phone', null, undefined, {}])('rejects %j', (input) => {
     expect(toE164(input)).toBeNull();
+  });
+
+  it('answers North American E.164 input exactly as the full parse does (the fast path)', () => {
+    // Every leading digit and a spread of the rest, including ranges no real number uses.
+    const inputs = Array.from({ length: 2000 }, (_, i) => {
+      const digits = String(i * 4_999_999 + (i % 10) * 1_000_000_007)
+        .padStart(10, '0')
+        .slice(-10);
+      return `+1${digits}`;
+    });
+    for (const input of inputs) {
+      const parsed = parsePhoneNumberFromString(input, 'US');
+      expect(toE164(input), input).toBe(parsed?.isPossible() ? parsed.number : null);
+    }
   });
 });
 

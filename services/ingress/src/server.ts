@@ -45,6 +45,8 @@ export async function startIngress(
   gate.start();
   const publisher = new DurablePublisher({
     producer,
+    codec,
+    topicPrefix: config.topicPrefix,
     db,
     gate,
     schemaIdFor: topicSchemas(codec, config.topicPrefix),

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { promisify } from 'node:util';
 import { AuthFailure } from './failure.ts';
 
 /** GHL's published Ed25519 key for `X-GHL-Signature` (see docs/ghl-api.md §5.2). */
@@ -32,7 +33,7 @@ export interface GhlSignatureConfig {
 }
 
 export interface GhlVerifier {
-  verify(rawBody: Buffer, headers: { ghlSignature?: string; legacySignature?: string }): void;
+  verify(rawBody: Buffer, headers: { ghlSignature?: string; legacySignature?: string }): Promise<void>;
   /**
    * Refuses a body whose `timestamp` is outside the window, or absent. `optional` is for provider deliveries
    * only: GHL sends them without a timestamp, and the caller must then guard replays another way.
@@ -45,21 +46,28 @@ export interface GhlVerifier {
  * no fallback to the RSA header when it fails, so a forged Ed25519 header cannot be "rescued". GHL sometimes
  * sends the literal "N/A", which counts as absent.
  */
+// With a callback, node verifies on libuv's thread pool: the signature check, the costliest step of a GHL
+// delivery, runs off the event loop and on the other cores.
+const verifyAsync = promisify(verify);
+const verifyOffLoop = (algorithm: string | null, data: Buffer, key: KeyObject, signature: string) =>
+  // A malformed signature (wrong length, not base64) is a failed check, not an error.
+  verifyAsync(algorithm, data, key, Buffer.from(signature, 'base64')).catch(() => false);
+
 export function createGhlVerifier(config: GhlSignatureConfig): GhlVerifier {
   const ed25519: KeyObject = createPublicKey(config.ed25519PublicKey);
   const rsa: KeyObject = createPublicKey(config.rsaPublicKey);
   const present = (value: string | undefined) => (value && value !== 'N/A' ? value : undefined);
 
   return {
-    verify(rawBody, headers) {
+    async verify(rawBody, headers) {
       const current = present(headers.ghlSignature);
       if (current) {
-        if (verify(null, rawBody, ed25519, Buffer.from(current, 'base64'))) return;
+        if (await verifyOffLoop(null, rawBody, ed25519, current)) return;
         throw new AuthFailure('bad_signature');
       }
       const legacy = present(headers.legacySignature);
       if (legacy && config.acceptLegacyRsa) {
-        if (verify('sha256', rawBody, rsa, Buffer.from(legacy, 'base64'))) return;
+        if (await verifyOffLoop('sha256', rawBody, rsa, legacy)) return;
         throw new AuthFailure('bad_signature');
       }
       throw new AuthFailure('missing_credentials');

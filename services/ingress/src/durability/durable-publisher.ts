@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from '@df/db';
-import type { EventProducer, OutgoingRecord } from '@df/kafka';
+import type { EventProducer, OutgoingRecord, SchemaCodec } from '@df/kafka';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import { HttpError } from '../http/errors.ts';
@@ -8,7 +8,8 @@ import type { IngressMetrics } from '../metrics.ts';
 import { fitRecord } from './oversize.ts';
 import type { SpoolGate } from './spool-gate.ts';
 import { appendToSpool, type SpoolRecord, setAside } from './spool-store.ts';
-import { unpublishableReason } from './unpublishable.ts';
+import { topicContracts } from './topic-contracts.ts';
+import { SchemaInvalidRecord, unpublishableReason } from './unpublishable.ts';
 
 export interface Delivery {
   source: string;
@@ -29,6 +30,8 @@ export type AcceptStep = 'publishing' | 'published' | 'spooled';
 
 export interface DurablePublisherOptions {
   producer: EventProducer;
+  codec: SchemaCodec;
+  topicPrefix: string;
   db: Kysely<Database>;
   gate: SpoolGate;
   /** The registry id of the topic's value schema (registered on first use). */
@@ -54,8 +57,11 @@ export interface DurablePublisherOptions {
  */
 export class DurablePublisher {
   private connecting: Promise<void> | undefined;
+  private readonly contractFor: ReturnType<typeof topicContracts>;
 
-  constructor(private readonly options: DurablePublisherOptions) {}
+  constructor(private readonly options: DurablePublisherOptions) {
+    this.contractFor = topicContracts(options.topicPrefix);
+  }
 
   async accept(delivery: Delivery): Promise<DeliveryOutcome> {
     const { metrics, log } = this.options;
@@ -164,14 +170,37 @@ export class DurablePublisher {
         (async () => {
           await this.ensureConnected();
           const schemaId = await this.options.schemaIdFor(topic);
+          const messages = this.framed(topic, schemaId, records);
           await this.options.onStep?.('publishing');
-          await this.options.producer.publish(topic, schemaId, records);
+          await this.options.producer.publishRaw(topic, messages);
         })(),
         timeout,
       ]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Validates each value against its topic's zod contract and frames it in the registry's wire format. The
+   * contract is what the registered JSON Schema is generated from and what consumers parse with, so this is
+   * the registry's check, done once and per event type instead of through the whole union.
+   */
+  private framed(topic: string, schemaId: number, records: OutgoingRecord[]) {
+    const contract = this.contractFor(topic);
+    if (!contract) throw new Error(`no contract is declared for topic ${topic}`);
+    return records.map((record) => {
+      const checked = contract.safeParse(record.value);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new SchemaInvalidRecord(`${issue?.path.join('.') || 'value'}: ${issue?.message}`);
+      }
+      return {
+        key: record.key,
+        value: this.options.codec.frame(schemaId, record.value),
+        headers: record.headers,
+      };
+    });
   }
 
   /** With Postgres down the guard cannot be read: accept (consumers still dedupe by the derived event id). */

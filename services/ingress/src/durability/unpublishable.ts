@@ -7,6 +7,14 @@ const RECORD_ERRORS = new Set([
   'INVALID_TIMESTAMP',
 ]);
 
+/** A value its topic's contract refuses: publishing it would hand consumers a shape they cannot read. */
+export class SchemaInvalidRecord extends Error {
+  constructor(readonly issues: string) {
+    super(`schema-invalid: ${issues}`);
+    this.name = 'SchemaInvalidRecord';
+  }
+}
+
 /**
  * Why a record can never be published as it is, or undefined when the failure is about Kafka or the registry
  * being unavailable (then the record waits in the spool and is tried again).
@@ -19,6 +27,7 @@ export function unpublishableReason(error: unknown): string | undefined {
       paths?: unknown;
       message?: string;
     };
+    if (e instanceof SchemaInvalidRecord) return e.message;
     if (name === 'ConfluentSchemaRegistryValidationError') {
       return `schema-invalid: ${JSON.stringify(paths ?? message).slice(0, 500)}`;
     }

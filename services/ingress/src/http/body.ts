@@ -31,13 +31,13 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
 export async function readJsonBody(
   ctx: Context,
   limitBytes: number,
-  authenticate?: (raw: Buffer) => void,
+  authenticate?: (raw: Buffer) => void | Promise<void>,
 ): Promise<JsonBody> {
   if (!ctx.is('application/json')) {
     throw new HttpError(415, 'unsupported_media_type', 'expected Content-Type: application/json');
   }
   const raw = await readRawBody(ctx, limitBytes);
-  authenticate?.(raw);
+  await authenticate?.(raw);
   try {
     return { raw, json: JSON.parse(raw.toString('utf8')) };
   } catch {
