@@ -44,8 +44,6 @@ export interface IngressConfig {
   publishTimeoutMs: number;
   /** Prepended to every topic name: isolates tests and lets several environments share one cluster. */
   topicPrefix: string;
-  /** How long delivery receipts (redelivery detection) are kept. */
-  receiptRetentionDays: number;
   /** Largest Kafka record the ingress publishes; a bigger envelope gets its raw body set aside. */
   maxRecordBytes: number;
   /** Cap on the bytes of one spool drain batch. */
@@ -67,7 +65,6 @@ export const ingressEnvShape = {
   INGRESS_SPOOL_BATCH_BYTES: positiveInt(4 * 1024 * 1024, 'bytes'),
   INGRESS_SPOOL_BATCH_SIZE: positiveInt(500),
   INGRESS_PUBLISH_TIMEOUT_MS: positiveInt(5000, 'milliseconds'),
-  INGRESS_RECEIPT_RETENTION_DAYS: positiveInt(7, 'days'),
   ALOWARE_WEBHOOK_BASIC_USER: text(),
   ALOWARE_WEBHOOK_BASIC_PASS: text(),
   ALOWARE_WEBHOOK_BEARER_TOKEN: text(),
@@ -142,7 +139,6 @@ export function toIngressConfig(e: ParsedIngressEnv): IngressConfig {
     operatorToken: e.OPERATOR_TOKEN,
     publishTimeoutMs: e.INGRESS_PUBLISH_TIMEOUT_MS,
     topicPrefix: e.TOPIC_PREFIX,
-    receiptRetentionDays: e.INGRESS_RECEIPT_RETENTION_DAYS,
     maxRecordBytes: e.INGRESS_MAX_RECORD_BYTES,
     spoolBatchBytes: e.INGRESS_SPOOL_BATCH_BYTES,
     spoolBatchSize: e.INGRESS_SPOOL_BATCH_SIZE,
