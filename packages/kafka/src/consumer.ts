@@ -1,265 +1,125 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { type BackoffPolicy, backoffDelay } from './backoff.ts';
-import {
-  classifyFailure,
-  type FailureDisposition,
-  failureReason,
-  PermanentError,
-  RetriableError,
-} from './errors.ts';
+import type { Consumer } from 'kafkajs';
+import { AuthGate } from './auth-gate.ts';
+import type { ConsumerOptions, Handler, RetryBudget, RunningConsumer } from './consumer-types.ts';
+import { classifyFailure, PermanentError } from './errors.ts';
+import { KeyScheduler } from './key-scheduler.ts';
+import { ParkedRetrier } from './parked-retrier.ts';
+import { processPartitionBatch } from './partition-batch.ts';
 import { EventProducer } from './producer.ts';
-import type { SchemaCodec } from './registry.ts';
+import { RecordProcessor } from './record-processor.ts';
 
-/** Where a record came from; handlers get it for logging and outcomes, never to talk to Kafka. */
-export interface RecordContext {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  headers: Record<string, string>;
-  /** 1 on the first try; more when a retriable failure made the runner call the handler again. */
-  attempt: number;
-}
-
-/** A plain function: given an event and its dependencies, do the work. Throwing is how it reports failure. */
-export type Handler<E, D> = (event: E, deps: D, record: RecordContext) => Promise<void>;
-
-/** Hooks for metrics and logs; every one is optional. */
-export interface ConsumerObserver {
-  handled?(record: RecordContext, type: string, durationMs: number): void;
-  skipped?(record: RecordContext, type: string): void;
-  retrying?(record: RecordContext, error: unknown, delayMs: number): void;
-  deadLettered?(record: RecordContext, reason: string, error: unknown): void;
-}
-
-export interface ConsumerOptions<E extends { type: string }, D> {
-  kafka: Kafka;
-  codec: SchemaCodec;
-  groupId: string;
-  topics: string[];
-  /** Handlers by event type. A type without a handler is skipped and committed. */
-  handlers: Record<string, Handler<E, D>>;
-  deps: D;
-  /** Validates a decoded value at the boundary; a throw sends the record to the dead-letter topic. */
-  parse: (value: unknown) => E;
-  /** Defaults to `<groupId>.dlq`; it must exist (declare it with the service's topics). */
-  deadLetterTopic?: string;
-  fromBeginning?: boolean;
-  retry?: Partial<BackoffPolicy> & { maxAttempts?: number };
-  classify?: (error: unknown) => FailureDisposition;
-  partitionsConsumedConcurrently?: number;
-  sessionTimeoutMs?: number;
-  observer?: ConsumerObserver;
-}
-
-export interface RunningConsumer {
-  groupId: string;
-  /** Lets the record in flight finish (or abandons its retry wait without committing), then leaves the group. */
-  stop(): Promise<void>;
-}
-
-export const DEAD_LETTER_HEADERS = {
-  reason: 'dlq-reason',
-  error: 'dlq-error',
-  topic: 'dlq-source-topic',
-  partition: 'dlq-source-partition',
-  offset: 'dlq-source-offset',
-  group: 'dlq-group',
-  attempts: 'dlq-attempts',
-  failedAt: 'dlq-failed-at',
-} as const;
+export const DEFAULT_RETRY_BUDGET: RetryBudget = {
+  baseMs: 200,
+  maxMs: 30_000,
+  maxAttempts: 8,
+  maxElapsedMs: 120_000,
+};
 
 /**
- * Bytes without the wire format's magic byte, or naming a schema id the registry does not know, will never
- * decode: dead-letter them. Anything else (registry unreachable, 5xx) is worth waiting for.
- */
-function undecodable(error: unknown): Error {
-  const e = error as { name?: string; status?: number; message?: string };
-  if (e.name === 'ConfluentSchemaRegistryArgumentError' || e.status === 404) {
-    return new PermanentError('undecodable', `value could not be decoded: ${e.message}`);
-  }
-  return new RetriableError(`schema registry unavailable: ${e.message}`, { cause: error });
-}
-
-function headersAsText(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? String(value[0]) : String(value);
-  }
-  return out;
-}
-
-/**
- * Runs a consumer group: decode → parse → dispatch by `type` → commit. The offset of a record is committed only
- * after its handler finished or it was dead-lettered, so a crash at any point means the record is delivered
- * again (handlers are idempotent). Retriable failures retry the same record with backoff, holding the partition
- * so later events about the same entity never overtake it; permanent failures go to the dead-letter topic with
- * the reason and the source coordinates, and the partition moves on.
+ * Runs a consumer group on fetched batches: decode → parse → dispatch by `type`, records of one key in order,
+ * different keys concurrently (`maxConcurrency` per member). A partition's offset is committed only up to the
+ * first record not done, so a crash at any point means redelivery (handlers are idempotent), never loss.
+ * Retriable failures retry with backoff within a budget; a key that spends it is parked (its later records
+ * queue behind it) while other keys flow; permanent failures are dead-lettered with the reason.
  */
 export async function startConsumer<E extends { type: string }, D>(
   options: ConsumerOptions<E, D>,
 ): Promise<RunningConsumer> {
-  const policy: BackoffPolicy = {
-    baseMs: options.retry?.baseMs ?? 200,
-    maxMs: options.retry?.maxMs ?? 30_000,
-  };
-  const maxAttempts = options.retry?.maxAttempts ?? Number.POSITIVE_INFINITY;
-  const classify = options.classify ?? classifyFailure;
-  const deadLetterTopic = options.deadLetterTopic ?? `${options.groupId}.dlq`;
-  const observer = options.observer ?? {};
-  const stopSignal = new AbortController();
-  let inFlight = 0;
+  if (!options.handlers && !options.batchHandler) {
+    throw new PermanentError('no-handlers', 'a consumer needs handlers or a batch handler');
+  }
+  const stopping = new AbortController();
+  const deadline = new AbortController();
+  let generation = 0;
+  let rebalance = new AbortController();
+  let softSignal = AbortSignal.any([stopping.signal, rebalance.signal]);
+  let activeBatches = 0;
 
   const deadLetters = new EventProducer(options.kafka, options.codec);
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
     allowAutoTopicCreation: false,
   });
+  const processor = new RecordProcessor<E, D>({
+    group: options.groupId,
+    deadLetterTopic: options.deadLetterTopic ?? `${options.groupId}.dlq`,
+    codec: options.codec,
+    parse: options.parse,
+    // The map is typed per event type for callers; dispatch looks a handler up by the runtime `type`.
+    handlers: (options.handlers ?? {}) as Partial<Record<string, Handler<E, D>>>,
+    batchHandler: options.batchHandler,
+    deps: options.deps,
+    budget: { ...DEFAULT_RETRY_BUDGET, ...options.retry },
+    classify: options.classify ?? classifyFailure,
+    parking: options.parking,
+    pauseProbeMs: options.pauseProbeMs ?? 5000,
+    parkedRetry: { baseMs: options.parkedRetryIntervalMs ?? 30_000, maxMs: 15 * 60_000 },
+    observer: options.observer ?? {},
+    deadLetters,
+    gate: new AuthGate(),
+  });
+  const scheduler = new KeyScheduler(options.maxConcurrency ?? 16);
+  const retrier = new ParkedRetrier(processor, stopping.signal);
 
-  async function deadLetter(message: KafkaMessage, record: RecordContext, error: unknown) {
-    const reason = failureReason(error);
-    const detail = error instanceof Error ? error.message : String(error);
-    await deadLetters.publishRaw(deadLetterTopic, [
-      {
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...message.headers,
-          [DEAD_LETTER_HEADERS.reason]: reason,
-          [DEAD_LETTER_HEADERS.error]: detail.slice(0, 1000),
-          [DEAD_LETTER_HEADERS.topic]: record.topic,
-          [DEAD_LETTER_HEADERS.partition]: String(record.partition),
-          [DEAD_LETTER_HEADERS.offset]: record.offset,
-          [DEAD_LETTER_HEADERS.group]: options.groupId,
-          [DEAD_LETTER_HEADERS.attempts]: String(record.attempt),
-          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-        },
-      },
-    ]);
-    observer.deadLettered?.(record, reason, error);
-  }
-
-  /** Sleeps `ms` unless stopping, heartbeating so a long backoff does not cost the partition. */
-  async function backoff(ms: number, heartbeat: () => Promise<void>) {
-    const until = Date.now() + ms;
-    while (!stopSignal.signal.aborted && Date.now() < until) {
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, Math.min(1000, until - Date.now()));
-        stopSignal.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          },
-          { once: true },
-        );
-      });
-      await heartbeat().catch(() => {});
-    }
-  }
-
-  /** Returns true when the record is done (handled, skipped or dead-lettered) and its offset may be committed. */
-  async function processRecord(
-    message: KafkaMessage,
-    record: RecordContext,
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
-    let event: E;
-    try {
-      if (message.value === null) throw new PermanentError('empty-record', 'record has no value');
-      let decoded: unknown;
-      try {
-        decoded = await options.codec.decode(message.value);
-      } catch (error) {
-        throw undecodable(error);
-      }
-      try {
-        event = options.parse(decoded);
-      } catch (error) {
-        throw new PermanentError('schema-invalid', (error as Error).message);
-      }
-    } catch (error) {
-      return handleFailure(error);
-    }
-
-    const handler = options.handlers[event.type];
-    if (!handler) {
-      observer.skipped?.(record, event.type);
-      return true;
-    }
-    for (;;) {
-      const started = performance.now();
-      try {
-        await handler(event, options.deps, record);
-        observer.handled?.(record, event.type, performance.now() - started);
-        return true;
-      } catch (error) {
-        const done = await handleFailure(error);
-        if (done || stopSignal.signal.aborted) return done;
-        record.attempt += 1;
-      }
-    }
-
-    /** Dead-letters (true) or waits out a backoff before the next attempt (false). */
-    async function handleFailure(error: unknown): Promise<boolean> {
-      if (classify(error) === 'dead-letter' || record.attempt >= maxAttempts) {
-        await deadLetter(message, record, error);
-        return true;
-      }
-      const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
-      const delay = retryAfter ?? backoffDelay(record.attempt, policy);
-      observer.retrying?.(record, error, delay);
-      await backoff(delay, heartbeat);
-      return false;
-    }
-  }
+  // A rebalance takes every partition away (eager protocol): work in flight must stop and commit nothing.
+  const onRebalance = () => {
+    if (!rebalance.signal.aborted) rebalance.abort();
+  };
+  consumer.on(consumer.events.REBALANCING, onRebalance);
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    generation += 1;
+    rebalance = new AbortController();
+    softSignal = AbortSignal.any([stopping.signal, rebalance.signal]);
+    options.observer?.assigned?.(event.payload.memberAssignment);
+  });
 
   await deadLetters.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      // Once stopping, records not yet started stay uncommitted; the group hands them out again.
-      if (stopSignal.signal.aborted) return;
-      inFlight += 1;
+    eachBatchAutoResolve: false,
+    // Every assigned partition fetches and runs at once; the key scheduler bounds the real concurrency.
+    partitionsConsumedConcurrently: 64,
+    eachBatch: async (payload) => {
+      activeBatches += 1;
       try {
-        await consumeOne(topic, partition, message, heartbeat);
+        await processPartitionBatch(payload, {
+          processor,
+          scheduler,
+          softSignal,
+          hardSignal: deadline.signal,
+          generation: () => generation,
+          stillOwns: (g) => g === generation && !rebalance.signal.aborted,
+          onRebalance,
+          commit: async (topic, partition, offset) => {
+            await consumer.commitOffsets([{ topic, partition, offset }]);
+            options.observer?.committed?.(topic, partition, offset);
+          },
+          heartbeatMs: Math.min(1000, Math.floor(sessionTimeout / 6)),
+          commitIntervalMs: 1000,
+        });
       } finally {
-        inFlight -= 1;
+        activeBatches -= 1;
       }
     },
   });
-
-  async function consumeOne(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ) {
-    const record: RecordContext = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? null,
-      headers: headersAsText(message.headers),
-      attempt: 1,
-    };
-    let done = false;
-    while (!done && !stopSignal.signal.aborted) done = await processRecord(message, record, heartbeat);
-    // Committing the next offset marks this record consumed; skipped when stopping mid-retry so it comes back.
-    if (done)
-      await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(message.offset) + 1n) }]);
-  }
+  retrier.start();
 
   return {
     groupId: options.groupId,
-    async stop() {
-      stopSignal.abort();
-      // Commit what finished before leaving: kafkajs refuses commits once its own stop has begun.
-      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    releaseParked: (key) => retrier.retryKey(key),
+    async stop(deadlineMs = 10_000) {
+      stopping.abort();
+      const until = Date.now() + deadlineMs;
+      // Batches commit what finished before returning: kafkajs refuses commits once its own stop has begun.
+      while (activeBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      deadline.abort();
+      while (activeBatches > 0) await new Promise((r) => setTimeout(r, 20));
+      await retrier.stopped();
       await consumer.stop();
       await consumer.disconnect();
       await deadLetters.disconnect();

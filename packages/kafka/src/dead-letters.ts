@@ -1,5 +1,5 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import { DEAD_LETTER_HEADERS } from './consumer.ts';
+import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import type { EventProducer } from './producer.ts';
 
 export interface DeadLetter {

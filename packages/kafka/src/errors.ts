@@ -1,8 +1,9 @@
 /**
- * How the consumer runner treats a failure: `retry` the same record after a backoff (the partition waits,
- * so order is kept), or `dead-letter` it with the reason and move on to the next record.
+ * How the consumer runner treats a failure: `retry` the same record after a backoff (its key waits, so order
+ * per entity is kept), `dead-letter` it with the reason and move on, or `pause` the whole consumer: a tool
+ * refusing our credentials will refuse every record, so dead-lettering them all would only make a mess.
  */
-export type FailureDisposition = 'retry' | 'dead-letter';
+export type FailureDisposition = 'retry' | 'dead-letter' | 'pause';
 
 /** A failure that will likely pass if tried again: network, timeout, 429, 5xx, deadlock. */
 export class RetriableError extends Error {
@@ -47,7 +48,8 @@ const TRANSIENT_NODE_CODES = new Set([
  */
 export function classifyFailure(error: unknown): FailureDisposition {
   if (typeof error !== 'object' || error === null) return 'dead-letter';
-  const e = error as { retriable?: unknown; code?: unknown };
+  const e = error as { retriable?: unknown; code?: unknown; status?: unknown };
+  if (e.status === 401 || e.status === 403 || e.code === 'auth_broken') return 'pause';
   if (e.retriable === true) return 'retry';
   if (e.retriable === false) return 'dead-letter';
   if (typeof e.code === 'string' && (TRANSIENT_SQLSTATES.has(e.code) || e.code.startsWith('08')))

@@ -1,14 +1,18 @@
 export { type BackoffPolicy, backoffDelay } from './backoff.ts';
 export { createKafka, type Kafka, type KafkaSettings } from './client.ts';
-export {
-  type ConsumerObserver,
-  type ConsumerOptions,
-  DEAD_LETTER_HEADERS,
-  type Handler,
-  type RecordContext,
-  type RunningConsumer,
-  startConsumer,
-} from './consumer.ts';
+export { DEFAULT_RETRY_BUDGET, startConsumer } from './consumer.ts';
+export type {
+  BatchHandler,
+  BatchItem,
+  ConsumerObserver,
+  ConsumerOptions,
+  Handler,
+  HandlerMap,
+  RecordContext,
+  RetryBudget,
+  RunningConsumer,
+} from './consumer-types.ts';
+export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 export {
   classifyFailure,
@@ -18,6 +22,7 @@ export {
   RetriableError,
 } from './errors.ts';
 export { committedOffsets, readTopic, type StoredRecord } from './inspect.ts';
+export type { ParkedRecord, ParkingStore, StoredParkedRecord } from './parking.ts';
 export { EventProducer, type OutgoingRecord } from './producer.ts';
 export { SchemaCodec } from './registry.ts';
 export { stopOnSignals } from './shutdown.ts';

@@ -36,7 +36,7 @@ export function startAudit(infra: Infrastructure, metrics?: ServiceMetrics): Pro
     parse: parseAuditRecord,
     handlers: auditHandlers(),
     deps: infra,
-    partitionsConsumedConcurrently: 4,
+    maxConcurrency: 4,
     observer: metrics?.consumer(AUDIT_GROUP),
   });
 }

@@ -46,10 +46,10 @@ export async function startCallSync(
     groupId: `${p}${CALL_SYNC_GROUP}`,
     deadLetterTopic: `${p}${CALL_SYNC_GROUP}.dlq`,
     topics: [`${p}${TOPICS.aloware}`],
-    parse: (value) => EventEnvelope.parse(value),
+    parse: (value: unknown) => EventEnvelope.parse(value),
     handlers: Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record])),
     deps: infra,
-    partitionsConsumedConcurrently: 6,
+    maxConcurrency: 16,
     observer: metrics?.consumer(CALL_SYNC_GROUP),
   });
   const flusher = new CallNoteFlusher({

@@ -52,7 +52,7 @@ export async function startContactSync(
   infra: Infrastructure,
   tools: ContactTools,
   config: ContactSyncConfig = DEFAULT_CONTACT_SYNC_CONFIG,
-  options: { partitionsConsumedConcurrently?: number; metrics?: ServiceMetrics } = {},
+  options: { maxConcurrency?: number; metrics?: ServiceMetrics } = {},
 ): Promise<RunningContactSync> {
   const p = infra.topicPrefix;
   const outcomes = new OutcomeReporter(infra, CONTACT_SYNC_GROUP);
@@ -64,8 +64,13 @@ export async function startContactSync(
     topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.commands].map((t) => `${p}${t}`),
     parse: parseRecord,
     handlers: contactSyncHandlers(),
-    deps: { db: infra.db, tools, config, report: (cause, outcome) => outcomes.report(cause, outcome) },
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
+    deps: {
+      db: infra.db,
+      tools,
+      config,
+      report: (cause, outcome) => outcomes.report(cause, outcome),
+    } satisfies ContactSyncDeps as ContactSyncDeps,
+    maxConcurrency: options.maxConcurrency ?? 16,
     observer: options.metrics?.consumer(CONTACT_SYNC_GROUP),
   });
   return {
