@@ -4,6 +4,7 @@ export {
   bool,
   brokers,
   list,
+  nonNegativeInt,
   oneOf,
   port,
   positiveInt,

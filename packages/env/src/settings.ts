@@ -64,6 +64,17 @@ export const positiveInt = (fallback: number, unit?: string) =>
     fallback,
   );
 
+/** Like `positiveInt`, where zero is meaningful (a latency, a count that may be none). */
+export const nonNegativeInt = (fallback: number, unit?: string) =>
+  setting(
+    unit ? `a whole number of ${unit}` : 'a whole number',
+    (raw) => {
+      const n = wholeNumber(raw);
+      return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+    },
+    fallback,
+  );
+
 /** A TCP port; 0 lets the system pick one (tests). */
 export function port(): Setting<number | undefined>;
 export function port(fallback: number): Setting<number>;

@@ -8,32 +8,15 @@
  * Prints its URL, locations and the webhook public keys (PEM) as JSON on stdout. The printed credentials are the
  * simulator's own test credentials, and only those it generated itself (values given by env are not echoed).
  */
+import { loadOrExit } from '@df/env';
+import { ghlSimOptions } from '../config.ts';
 import { startGhlSimulator } from './server.ts';
 
-const env = process.env;
-const clientId = env.GHL_SIM_CLIENT_ID;
-const clientSecret = env.GHL_SIM_CLIENT_SECRET;
-const sim = await startGhlSimulator({
-  port: Number(env.GHL_SIM_PORT ?? 4010),
-  host: env.GHL_SIM_HOST ?? '127.0.0.1',
-  ...(env.GHL_SIM_LOCATION_IDS && { locationIds: env.GHL_SIM_LOCATION_IDS.split(',').map((s) => s.trim()) }),
-  ...(env.GHL_SIM_PIT && { pitToken: env.GHL_SIM_PIT }),
-  ...(clientId && clientSecret && { oauthClient: { clientId, clientSecret } }),
-  ...(env.GHL_SIM_WEBHOOK_URL && { webhookUrl: env.GHL_SIM_WEBHOOK_URL }),
-  ...(env.GHL_SIM_PROVIDER_WEBHOOK_URL && { providerWebhookUrl: env.GHL_SIM_PROVIDER_WEBHOOK_URL }),
-  ...(env.GHL_SIM_PROVIDER_ID && { conversationProviderId: env.GHL_SIM_PROVIDER_ID }),
-  ...(env.GHL_SIM_ED25519_PRIVATE_KEY &&
-    env.GHL_SIM_RSA_PRIVATE_KEY && {
-      signingKeys: {
-        ed25519PrivatePem: env.GHL_SIM_ED25519_PRIVATE_KEY,
-        rsaPrivatePem: env.GHL_SIM_RSA_PRIVATE_KEY,
-      },
-    }),
-  latencyMs: Number(env.GHL_SIM_LATENCY_MS ?? 0),
-});
+const options = loadOrExit('GHL simulator', () => ghlSimOptions(process.env));
+const sim = await startGhlSimulator(options);
 
 const generatedPits = Object.fromEntries(
-  Object.entries(sim.pitTokens).filter(([, token]) => token !== env.GHL_SIM_PIT),
+  Object.entries(sim.pitTokens).filter(([, token]) => token !== options.pitToken),
 );
 process.stdout.write(
   `${JSON.stringify(
@@ -42,7 +25,7 @@ process.stdout.write(
       locationIds: sim.locationIds,
       conversationProviderId: sim.conversationProviderId,
       generatedPitTokens: generatedPits,
-      ...(!clientId && { generatedOAuthClient: sim.oauthClient }),
+      ...(!options.oauthClient && { generatedOAuthClient: sim.oauthClient }),
       publicKeys: sim.publicKeys,
     },
     null,
