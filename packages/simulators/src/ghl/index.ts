@@ -10,17 +10,17 @@ export {
   startGhlWebhookReceiver,
   type WebhookReceiver as GhlWebhookReceiver,
 } from './receiver.ts';
-export {
-  type FaultSpec as GhlFaultSpec,
-  type GhlLocationSettings,
-  type GhlRateLimitSettings,
-  type GhlSimulator,
-  type GhlSimulatorOptions,
-  type SimRequest as GhlSimRequest,
-  type SpecViolation as GhlSpecViolation,
-  startGhlSimulator,
-} from './server.ts';
+export { startGhlSimulator } from './server.ts';
 export { type GhlSpec, type GhlSpecName, ghlSpec, type SpecError as GhlSpecError } from './spec.ts';
+export type {
+  FaultSpec as GhlFaultSpec,
+  GhlLocationSettings,
+  GhlRateLimitSettings,
+  GhlSimulator,
+  GhlSimulatorOptions,
+  SimRequest as GhlSimRequest,
+  SpecViolation as GhlSpecViolation,
+} from './types.ts';
 export type {
   GhlPublicKeys,
   GhlSigningKeys,
