@@ -1,0 +1,34 @@
+import { changedFields, fingerprint, isEmpty, type Snapshot } from './snapshot.ts';
+
+/** How many of our writes into one side may await their echo at once (a burst of edits to one person). */
+export const MAX_PENDING_ECHOES = 5;
+
+/** Remembers a write we are about to make into a side, so its echo can be recognized when it comes back. */
+export function expectEcho(pending: readonly string[], written: Snapshot): string[] {
+  return [...pending, fingerprint(written)].slice(-MAX_PENDING_ECHOES);
+}
+
+/**
+ * Whether a side's report is the echo of one of our pending writes into it: every field we wrote says what we
+ * wrote, and nothing else differs from what that side held. Returns the pending fingerprints left once it is
+ * consumed (that write and every older one: a side reports its state, so a newer state covers older writes),
+ * or `undefined` when the report is not an echo.
+ *
+ * Invariant: an echo is recognized at most once. Anything a side reports that matches no pending write is a
+ * user's change, and it clears the pending list: A → B → A always reaches the other side.
+ */
+export function consumeEcho(
+  pending: readonly string[],
+  reported: Snapshot,
+  known: Snapshot | null,
+): string[] | undefined {
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const written = Object.fromEntries(JSON.parse(pending[i]!) as [string, unknown][]) as Snapshot;
+    const said = Object.fromEntries(
+      Object.entries(reported).filter(([field]) => field in written),
+    ) as Snapshot;
+    if (fingerprint(said) !== pending[i]) continue;
+    if (isEmpty(changedFields(reported, { ...known, ...written }))) return pending.slice(i + 1);
+  }
+  return undefined;
+}

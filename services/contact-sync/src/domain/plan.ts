@@ -1,0 +1,340 @@
+import { consumeEcho, expectEcho } from './echoes.ts';
+import {
+  type ConflictPolicy,
+  type Decision,
+  type FieldStates,
+  mergedSnapshot,
+  mergeFields,
+  type Side,
+} from './merge.ts';
+import { changedFields, isEmpty, type Snapshot } from './snapshot.ts';
+
+/** What contact-sync remembers of one person: the ids on both sides and the sync memory (one mapping row). */
+export interface PersonState {
+  tenant: string;
+  alowareContactId: string | null;
+  ghlContactId: string | null;
+  phone: string | null;
+  email: string | null;
+  /** The accepted value of each field, with the source time that made it win. */
+  fields: FieldStates;
+  /** What each side is confirmed to hold. */
+  known: Record<Side, Snapshot | null>;
+  /** Fingerprints of our writes into each side whose echo has not come back yet, oldest first. */
+  pendingEchoes: Record<Side, string[]>;
+  deletedInGhlAt: string | null;
+}
+
+/** What one side said about a person. */
+export interface ContactChange {
+  side: Side;
+  sourceId: string | null;
+  snapshot: Snapshot;
+  /** The source's time of the change. */
+  at: string;
+  /** "Sync this contact now": write the merged state to both sides even where we believe it is there. */
+  force?: boolean;
+}
+
+/** Each rule that used to end in a constraint error or a dead letter, as an explicit choice. */
+export interface SyncPolicy {
+  conflict: ConflictPolicy;
+  /** An Aloware change about a person deleted in GHL: respect the delete, or create them in GHL again. */
+  afterGhlDelete: 'respect' | 'recreate';
+  /** A second contact in one tool with the phone or e-mail of a mapped one: report it, or link it. */
+  duplicates: 'report' | 'link';
+  /** A mapped GHL contact that no longer exists: create it again and re-map, or report it. */
+  missingTarget: 'recreate' | 'report';
+}
+
+export const DEFAULT_SYNC_POLICY: SyncPolicy = {
+  conflict: { owners: {} },
+  afterGhlDelete: 'respect',
+  duplicates: 'report',
+  missingTarget: 'recreate',
+};
+
+export type ToolWrite =
+  | { target: 'ghl'; kind: 'create'; fields: Snapshot }
+  | { target: 'ghl'; kind: 'update'; id: string; fields: Snapshot }
+  | { target: 'aloware'; kind: 'upsert'; phone: string; fields: Snapshot; tags?: string[] };
+
+export type Direction = 'aloware_to_ghl' | 'ghl_to_aloware';
+
+/** A decision reported without a write: a skip with its reason, or a resolved conflict. */
+export interface PlannedOutcome {
+  direction: Direction;
+  action: 'skipped' | 'conflict_resolved';
+  reason: string;
+  target: { system: Side | 'middleware'; id: string | null };
+}
+
+export interface Plan {
+  writes: ToolWrite[];
+  outcomes: PlannedOutcome[];
+  /** The state to save before any write is made: merged fields, and the echoes the writes will cause. */
+  next: PersonState;
+}
+
+const OTHER: Record<Side, Side> = { aloware: 'ghl', ghl: 'aloware' };
+export const DIRECTION_FROM: Record<Side, Direction> = { aloware: 'aloware_to_ghl', ghl: 'ghl_to_aloware' };
+const DIRECTION_TO: Record<Side, Direction> = { ghl: 'aloware_to_ghl', aloware: 'ghl_to_aloware' };
+
+export function newPerson(tenant: string): PersonState {
+  return {
+    tenant,
+    alowareContactId: null,
+    ghlContactId: null,
+    phone: null,
+    email: null,
+    fields: {},
+    known: { aloware: null, ghl: null },
+    pendingEchoes: { aloware: [], ghl: [] },
+    deletedInGhlAt: null,
+  };
+}
+
+const idOn = (person: PersonState, side: Side) =>
+  side === 'ghl' ? person.ghlContactId : person.alowareContactId;
+
+function skip(person: PersonState, change: ContactChange, reason: string): PlannedOutcome {
+  const other = OTHER[change.side];
+  return {
+    direction: DIRECTION_FROM[change.side],
+    action: 'skipped',
+    reason,
+    target: { system: other, id: idOn(person, other) },
+  };
+}
+
+function conflict(change: ContactChange, decision: Decision): PlannedOutcome {
+  // Field names only: values are personal data and stay out of the audit trail.
+  return {
+    direction: DIRECTION_FROM[change.side],
+    action: 'conflict_resolved',
+    reason: `${decision.field}: ${decision.reason}`,
+    target: { system: 'middleware', id: null },
+  };
+}
+
+const heard = (person: PersonState, change: ContactChange): PersonState => ({
+  ...person,
+  known: { ...person.known, [change.side]: { ...person.known[change.side], ...change.snapshot } },
+});
+
+/**
+ * Decides what one side's change means for a person, given what contact-sync knows (`state`, null for
+ * someone new) and the policy. Pure: every rule lives here, and the handler only loads, saves and calls
+ * the tools the plan names. The rules, in order:
+ * 1. a second contact on the change's side for a mapped person is a duplicate (policy `duplicates`);
+ * 2. a person deleted in GHL stays deleted unless GHL itself brings them back (policy `afterGhlDelete`);
+ * 3. the echo of one of our own writes is consumed and changes nothing; anything else the side says clears
+ *    the echoes we still expected from it, so a user's edit is never taken for ours;
+ * 4. fields merge by the conflict policy (newest source time, empty never erases, owners);
+ * 5. each side gets what it does not hold yet, the other side first; Aloware needs a phone.
+ */
+export function planContactSync(
+  state: PersonState | null,
+  change: ContactChange,
+  policy: SyncPolicy,
+  tenant: string,
+): Plan {
+  const { side } = change;
+  const mappedId = state ? idOn(state, side) : null;
+  // A new GHL contact for a person whose GHL contact was deleted brings them back (rule 2): not a duplicate.
+  const replacesDeleted = side === 'ghl' && state?.deletedInGhlAt;
+  const duplicate = mappedId && change.sourceId && mappedId !== change.sourceId && !replacesDeleted;
+  if (state && duplicate && policy.duplicates === 'report') {
+    return {
+      writes: [],
+      outcomes: [
+        {
+          direction: DIRECTION_FROM[side],
+          action: 'skipped',
+          reason: `conflict: duplicate_in_${side}`,
+          target: { system: side, id: mappedId },
+        },
+      ],
+      next: state,
+    };
+  }
+
+  let person: PersonState = state ? { ...state } : newPerson(tenant);
+  if (side === 'ghl') person.ghlContactId ??= change.sourceId;
+  else person.alowareContactId ??= change.sourceId;
+
+  if (person.deletedInGhlAt) {
+    const ghlBringsThemBack =
+      side === 'ghl' && change.sourceId !== null && change.sourceId !== state?.ghlContactId;
+    if (ghlBringsThemBack) {
+      person = {
+        ...person,
+        deletedInGhlAt: null,
+        ghlContactId: change.sourceId,
+        known: { ...person.known, ghl: null },
+      };
+    } else if (side === 'ghl' || policy.afterGhlDelete === 'respect') {
+      return { writes: [], outcomes: [skip(person, change, 'deleted_in_ghl')], next: heard(person, change) };
+    } else {
+      person = {
+        ...person,
+        deletedInGhlAt: null,
+        ghlContactId: null,
+        known: { ...person.known, ghl: null },
+        pendingEchoes: { ...person.pendingEchoes, ghl: [] },
+      };
+    }
+  }
+
+  if (!change.force) {
+    const left = consumeEcho(person.pendingEchoes[side], change.snapshot, person.known[side]);
+    if (left) {
+      const next = heard({ ...person, pendingEchoes: { ...person.pendingEchoes, [side]: left } }, change);
+      return { writes: [], outcomes: [skip(person, change, 'echo')], next };
+    }
+  }
+  person = { ...person, pendingEchoes: { ...person.pendingEchoes, [side]: [] } };
+
+  const { fields, decisions } = mergeFields(person.fields, change.snapshot, side, change.at, policy.conflict);
+  // A stale value is history, not what the side holds now; the other rejected values are what it holds.
+  const stale = new Set(decisions.filter((d) => d.reason === 'stale').map((d) => d.field));
+  const current = Object.fromEntries(Object.entries(change.snapshot).filter(([f]) => !stale.has(f as never)));
+  const merged = mergedSnapshot(fields);
+  person = {
+    ...person,
+    fields,
+    known: { ...person.known, [side]: { ...person.known[side], ...current } },
+    phone: typeof merged.phone === 'string' ? merged.phone : person.phone,
+    email: typeof merged.email === 'string' ? merged.email : person.email,
+  };
+
+  const outcomes = decisions.map((d) => conflict(change, d));
+  const writes: ToolWrite[] = [];
+  for (const target of [OTHER[side], side]) {
+    const changes = changedFields(merged, change.force ? null : person.known[target]);
+    if (isEmpty(changes)) continue;
+    const write = writeFor(target, person, merged, changes);
+    if (!write) {
+      outcomes.push({
+        direction: DIRECTION_TO[target],
+        action: 'skipped',
+        reason: 'no_phone',
+        target: { system: 'aloware', id: null },
+      });
+      continue;
+    }
+    writes.push(write);
+    person = {
+      ...person,
+      pendingEchoes: {
+        ...person.pendingEchoes,
+        [target]: expectEcho(person.pendingEchoes[target], write.fields),
+      },
+    };
+  }
+  if (writes.length === 0 && outcomes.length === 0) outcomes.push(skip(person, change, 'no_change'));
+  return { writes, outcomes, next: person };
+}
+
+function writeFor(
+  target: Side,
+  person: PersonState,
+  merged: Snapshot,
+  changes: Snapshot,
+): ToolWrite | undefined {
+  if (target === 'ghl') {
+    // A new GHL contact gets the whole merged contact, not just the changes.
+    return person.ghlContactId
+      ? { target, kind: 'update', id: person.ghlContactId, fields: changes }
+      : { target, kind: 'create', fields: merged };
+  }
+  // Aloware keys contacts by phone: without one the person cannot exist there.
+  const phone = typeof merged.phone === 'string' ? merged.phone : null;
+  return phone ? { target, kind: 'upsert', phone, fields: { ...changes, phone } } : undefined;
+}
+
+/** What a tool answered for a write: the contact's id there, and whether it was new. */
+export interface WriteResult {
+  id: string | null;
+  created: boolean;
+}
+
+/** A write that happened: the side now holds what we wrote (and GHL gave a new contact its id). */
+export function confirmWrite(state: PersonState, write: ToolWrite, result: WriteResult): PersonState {
+  const target = write.target;
+  const next: PersonState = {
+    ...state,
+    known: { ...state.known, [target]: { ...state.known[target], ...write.fields } },
+  };
+  if (target === 'ghl' && result.id) next.ghlContactId = result.id;
+  if (target === 'aloware' && result.id) next.alowareContactId ??= result.id;
+  return next;
+}
+
+/**
+ * A GHL update answered "not found": the mapped contact was deleted while we missed the webhook. By policy,
+ * create it again from the merged state (and re-map on confirmation), or report it and write nothing.
+ */
+export function planMissingTarget(
+  state: PersonState,
+  policy: SyncPolicy,
+): { write: ToolWrite | undefined; next: PersonState } {
+  const next: PersonState = { ...state, ghlContactId: null, known: { ...state.known, ghl: null } };
+  if (policy.missingTarget === 'report') return { write: undefined, next };
+  return { write: { target: 'ghl', kind: 'create', fields: mergedSnapshot(state.fields) }, next };
+}
+
+/**
+ * GHL deleted the contact: the mapping is closed (later Aloware changes meet rule 2), and Aloware, which has
+ * no delete, gets a tag when the policy says so. Someone never mapped needs nothing.
+ */
+export function planGhlDelete(
+  state: PersonState | null,
+  at: string,
+  aloware: { onGhlDelete: 'tag' | 'ignore'; deletedTag: string },
+): Plan {
+  if (!state) {
+    return {
+      writes: [],
+      outcomes: [
+        {
+          direction: 'ghl_to_aloware',
+          action: 'skipped',
+          reason: 'not_mapped',
+          target: { system: 'aloware', id: null },
+        },
+      ],
+      next: newPerson(''),
+    };
+  }
+  const next: PersonState = { ...state, deletedInGhlAt: at };
+  if (aloware.onGhlDelete === 'ignore' || !state.phone) {
+    return {
+      writes: [],
+      outcomes: [
+        {
+          direction: 'ghl_to_aloware',
+          action: 'skipped',
+          reason: 'deleted_in_ghl: mapping closed',
+          target: { system: 'aloware', id: state.alowareContactId },
+        },
+      ],
+      next,
+    };
+  }
+  const write: ToolWrite = {
+    target: 'aloware',
+    kind: 'upsert',
+    phone: state.phone,
+    fields: { phone: state.phone },
+    tags: [aloware.deletedTag],
+  };
+  return {
+    writes: [write],
+    outcomes: [],
+    next: {
+      ...next,
+      pendingEchoes: { ...next.pendingEchoes, aloware: expectEcho(next.pendingEchoes.aloware, write.fields) },
+    },
+  };
+}
