@@ -41,11 +41,6 @@ export interface GhlVerifier {
   checkTimestamp(body: unknown, options?: { optional?: boolean; now?: number }): void;
 }
 
-/**
- * Verifies GHL webhooks over the raw body bytes. As GHL's SDK does, a present `X-GHL-Signature` is decisive:
- * no fallback to the RSA header when it fails, so a forged Ed25519 header cannot be "rescued". GHL sometimes
- * sends the literal "N/A", which counts as absent.
- */
 // With a callback, node verifies on libuv's thread pool: the signature check, the costliest step of a GHL
 // delivery, runs off the event loop and on the other cores.
 const verifyAsync = promisify(verify);
@@ -53,6 +48,11 @@ const verifyOffLoop = (algorithm: string | null, data: Buffer, key: KeyObject, s
   // A malformed signature (wrong length, not base64) is a failed check, not an error.
   verifyAsync(algorithm, data, key, Buffer.from(signature, 'base64')).catch(() => false);
 
+/**
+ * Verifies GHL webhooks over the raw body bytes. As GHL's SDK does, a present `X-GHL-Signature` is decisive:
+ * no fallback to the RSA header when it fails, so a forged Ed25519 header cannot be "rescued". GHL sometimes
+ * sends the literal "N/A", which counts as absent.
+ */
 export function createGhlVerifier(config: GhlSignatureConfig): GhlVerifier {
   const ed25519: KeyObject = createPublicKey(config.ed25519PublicKey);
   const rsa: KeyObject = createPublicKey(config.rsaPublicKey);
