@@ -5,7 +5,7 @@
 import { Router } from '@koa/router';
 import type Koa from 'koa';
 import type { FaultSpec } from './sim-kit.ts';
-import type { AlowareSimulator, InboundCallInput, OutboundCallInput } from './simulator.ts';
+import type { AlowareSimulator, InboundCallInput, OutboundCallInput } from './simulator-types.ts';
 import type { LeadFields, WebhookAuth } from './types.ts';
 
 export const CONTROL_PREFIX = '/__sim';
