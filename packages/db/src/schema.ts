@@ -181,7 +181,36 @@ export interface GhlRateSlotsTable {
   holder: string | null;
 }
 
+/** A consumer group's parked key: when it is tried again, and who is trying it now. */
+export interface ConsumerParkedKeysTable {
+  group_id: string;
+  key: string;
+  parked_at: DefaultedTimestamp;
+  next_retry_at: Date | string;
+  retries: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  claimed_until: Date | string | null;
+}
+
+/** A record waiting behind its parked key, kept as it arrived. */
+export interface ConsumerParkedRecordsTable {
+  id: Generated<string>;
+  group_id: string;
+  key: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  value: Buffer | null;
+  headers: JSONColumnType<Record<string, string>>;
+  reason: string;
+  error: string;
+  attempts: number;
+  parked_at: DefaultedTimestamp;
+}
+
 export interface Database {
+  consumer_parked_keys: ConsumerParkedKeysTable;
+  consumer_parked_records: ConsumerParkedRecordsTable;
   ghl_rate_budgets: GhlRateBudgetsTable;
   ghl_rate_slots: GhlRateSlotsTable;
   ghl_oauth_connections: GhlOauthConnectionsTable;

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { committedOffsets, DEAD_LETTER_HEADERS, PermanentError, RetriableError, readTopic } from '@df/kafka';
-import { waitFor } from '@df/test-kit';
+import { gate, runnerHarness, waitFor } from '@df/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gate, runnerHarness } from './runner-harness.ts';
 
 const h = runnerHarness();
 beforeAll(() => h.setup());

@@ -1,5 +1,5 @@
 import type { ConsumerObserver } from '@df/kafka';
-import { Counter, Histogram, MetricsRegistry } from '@df/telemetry';
+import { Counter, Gauge, Histogram, MetricsRegistry } from '@df/telemetry';
 
 /**
  * The metrics every consumer service shares, on one registry per process: events handled, skipped, retried
@@ -31,6 +31,18 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
     labelNames: ['group', 'reason'] as const,
     registers: [registry],
   });
+  const parks = new Counter({
+    name: 'consumer_parked_total',
+    help: 'Records parked (their key spent its retry budget, or waits behind such a record), by group and reason',
+    labelNames: ['group', 'reason'] as const,
+    registers: [registry],
+  });
+  const paused = new Gauge({
+    name: 'consumer_auth_paused',
+    help: '1 while a group is paused because a tool refuses our credentials',
+    labelNames: ['group'] as const,
+    registers: [registry],
+  });
   const handlerSeconds = new Histogram({
     name: 'consumer_handler_seconds',
     help: 'Time a handler took',
@@ -60,7 +72,7 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
 
   return {
     registry,
-    /** Hooks for `startConsumer`'s observer option. */
+    /** Hooks for the consumer runner's observer option. */
     consumer(group: string): ConsumerObserver {
       return {
         handled: (_record, type, ms) => {
@@ -70,6 +82,9 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
         skipped: (_record, type) => skipped.inc({ group, type }),
         retrying: () => retries.inc({ group }),
         deadLettered: (_record, reason) => deadLetters.inc({ group, reason }),
+        parked: (_record, reason) => parks.inc({ group, reason }),
+        paused: () => paused.set({ group }, 1),
+        resumed: () => paused.set({ group }, 0),
       };
     },
     /** For the GHL client's `onCall` option. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type SyncOutcome, TOPICS } from '@df/contracts';
-import { EventProducer } from '@df/kafka';
+import { EventProducer, PermanentError, RetriableError } from '@df/kafka';
 import type { Infrastructure } from './infrastructure.ts';
 
 export type OutcomeInput = Omit<
@@ -38,17 +38,39 @@ export class OutcomeReporter {
       ...outcome,
       at: outcome.at ?? new Date().toISOString(),
     };
-    this.connected ??= this.producer.connect();
-    await this.connected;
     const topic = `${this.infra.topicPrefix}${TOPICS.outcomes}`;
-    await this.producer.publish(topic, await this.infra.schemaIdFor(topic), [
-      {
-        key: `${record.tenant}:${record.entity.id ?? record.eventId}`,
-        value: record,
-        headers: { 'x-correlation-id': record.correlationId, 'x-event-id': record.eventId },
-      },
-    ]);
+    try {
+      await this.connect();
+      await this.producer.publish(topic, await this.infra.schemaIdFor(topic), [
+        {
+          key: `${record.tenant}:${record.entity.id ?? record.eventId}`,
+          value: record,
+          headers: { 'x-correlation-id': record.correlationId, 'x-event-id': record.eventId },
+        },
+      ]);
+    } catch (error) {
+      if ((error as Error).name === 'ConfluentSchemaRegistryValidationError') {
+        throw new PermanentError(
+          'outcome-invalid',
+          `outcome refused by its schema: ${(error as Error).message}`,
+        );
+      }
+      // Kafka or the registry out of reach is transient: the record is retried, never dead-lettered for it.
+      throw new RetriableError(`outcome not published: ${(error as Error).message}`, { cause: error });
+    }
     return record;
+  }
+
+  /**
+   * Connects once; a failed connect is forgotten so the next report tries again (Kafka down at start-up must
+   * not fail every later outcome, whose external write has already happened).
+   */
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
   }
 
   async close(): Promise<void> {

@@ -15,5 +15,6 @@ export {
   testKafka,
   testStack,
 } from './fixtures.ts';
+export { gate, parseTestEvent, runnerHarness, type TestEvent, type TestOptions } from './runner-harness.ts';
 export { uniqueName } from './stack.ts';
 export { type WaitOptions, waitFor } from './wait-for.ts';

@@ -1,5 +1,6 @@
 import { type ConsumerOptions, EventProducer, type RunningConsumer, startConsumer } from '@df/kafka';
-import { createTestTopics, testCodec, testKafka, uniqueName } from '@df/test-kit';
+import { createTestTopics, testCodec, testKafka } from './fixtures.ts';
+import { uniqueName } from './stack.ts';
 
 export interface TestEvent {
   type: string;
