@@ -1,5 +1,7 @@
 import { createDb } from '@df/db';
+import { infrastructureEnv, loadOrExit, parseEnv } from '@df/env';
 import { maskText } from '@df/telemetry';
+import { z } from 'zod';
 import { discardSetAside, listSetAside, retrySetAside } from './durability/spool-store.ts';
 
 /**
@@ -14,9 +16,10 @@ if (!['list', 'retry', 'discard'].includes(verb ?? '') || ids?.some((id) => !Num
   console.error(USAGE);
   process.exit(2);
 }
-const db = createDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/df_middleware', {
-  max: 2,
-});
+const { DATABASE_URL } = loadOrExit('spool', () =>
+  parseEnv(z.object({ DATABASE_URL: infrastructureEnv.DATABASE_URL }), process.env),
+);
+const db = createDb(DATABASE_URL, { max: 2 });
 try {
   if (verb === 'list') {
     const records = await listSetAside(db);
