@@ -1,12 +1,17 @@
-import { EVENT_TYPES, EventEnvelope, SyncOutcome, TOPICS } from '@df/contracts';
-import { type Handler, type RunningConsumer, startConsumer } from '@df/kafka';
-import type { Infrastructure, ServiceMetrics } from '@df/service-runtime';
-import { recordArrival, recordOutcome } from './ledger.ts';
+import { EventEnvelope, SyncOutcome, TOPICS } from '@df/contracts';
+import type { BatchHandler } from '@df/kafka';
+import {
+  defineConsumer,
+  type Infrastructure,
+  type RunningServiceConsumer,
+  type ServiceMetrics,
+} from '@df/service-runtime';
+import { projectBatch } from './ledger-batch.ts';
 
 export const AUDIT_GROUP = 'audit';
 
 /** What the audit consumer reads: events of every source, and outcomes (which carry no `type` of their own). */
-type AuditRecord = EventEnvelope | (SyncOutcome & { type: 'sync.outcome' });
+export type AuditRecord = EventEnvelope | (SyncOutcome & { type: 'sync.outcome' });
 
 function parseAuditRecord(value: unknown): AuditRecord {
   if (typeof value === 'object' && value !== null && 'action' in value && 'service' in value) {
@@ -15,28 +20,29 @@ function parseAuditRecord(value: unknown): AuditRecord {
   return EventEnvelope.parse(value);
 }
 
-export function auditHandlers(): Record<string, Handler<AuditRecord, Infrastructure>> {
-  const arrival: Handler<AuditRecord, Infrastructure> = (event, infra) =>
-    recordArrival(infra.db, event as EventEnvelope);
-  return {
-    ...Object.fromEntries(EVENT_TYPES.map((type) => [type, arrival])),
-    'sync.outcome': (outcome, infra) => recordOutcome(infra.db, outcome as SyncOutcome),
-  };
-}
+/** A projection, so one transaction per fetched batch instead of one per record. */
+export const projectAuditBatch: BatchHandler<AuditRecord, Infrastructure> = async (items, infra) => {
+  const events: EventEnvelope[] = [];
+  const outcomes: SyncOutcome[] = [];
+  for (const { event } of items) {
+    if (event.type === 'sync.outcome') {
+      const { type: _type, ...outcome } = event;
+      outcomes.push(outcome);
+    } else events.push(event);
+  }
+  await projectBatch(infra.db, events, outcomes);
+};
+
+export const auditConsumer = defineConsumer<AuditRecord, Infrastructure>({
+  group: AUDIT_GROUP,
+  topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.texting, TOPICS.outcomes],
+  parse: parseAuditRecord,
+  batchHandler: projectAuditBatch,
+  deps: ({ infra }) => infra,
+  maxConcurrency: 8,
+});
 
 /** The audit service: `webhook_events` (the ledger) and `sync_log`, projected from the log. */
-export function startAudit(infra: Infrastructure, metrics?: ServiceMetrics): Promise<RunningConsumer> {
-  const p = infra.topicPrefix;
-  return startConsumer({
-    kafka: infra.kafka,
-    codec: infra.codec,
-    groupId: `${p}${AUDIT_GROUP}`,
-    deadLetterTopic: `${p}${AUDIT_GROUP}.dlq`,
-    topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.texting, TOPICS.outcomes].map((t) => `${p}${t}`),
-    parse: parseAuditRecord,
-    handlers: auditHandlers(),
-    deps: infra,
-    maxConcurrency: 4,
-    observer: metrics?.consumer(AUDIT_GROUP),
-  });
+export function startAudit(infra: Infrastructure, metrics?: ServiceMetrics): Promise<RunningServiceConsumer> {
+  return auditConsumer.start(infra, metrics ? { metrics } : {});
 }

@@ -1,2 +1,3 @@
-export { AUDIT_GROUP, auditHandlers, startAudit } from './audit.ts';
-export { ledgerStatus, recordArrival, recordOutcome } from './ledger.ts';
+export { AUDIT_GROUP, type AuditRecord, auditConsumer, projectAuditBatch, startAudit } from './audit.ts';
+export { ledgerStatus } from './ledger.ts';
+export { projectBatch } from './ledger-batch.ts';

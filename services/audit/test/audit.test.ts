@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ContactData, type EventEnvelope, TOPICS } from '@df/contracts';
-import { EventProducer, type RunningConsumer } from '@df/kafka';
+import { EventProducer } from '@df/kafka';
 import {
   connectInfrastructure,
   type Infrastructure,
   OutcomeReporter,
   provisionEventBus,
+  type RunningServiceConsumer,
 } from '@df/service-runtime';
 import { createLogger } from '@df/telemetry';
 import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAudit } from '../src/audit.ts';
+import { projectBatch } from '../src/ledger-batch.ts';
 
 let database: TestDatabase;
 let infra: Infrastructure;
-let audit: RunningConsumer;
+let audit: RunningServiceConsumer;
 let producer: EventProducer;
 let outcomes: OutcomeReporter;
 
@@ -140,5 +142,58 @@ describe('audit: the ledger and sync_log, projected from the log', () => {
     await publishEvent(event);
     const row = await waitFor('the ledger row', () => ledgerRow(event.id));
     expect(row).toMatchObject({ status: 'error', error_message: 'aloware 422: invalid phone' });
+  });
+});
+
+describe('audit: one transaction per batch', () => {
+  const outcomeFor = (event: EventEnvelope, action: 'updated' | 'failed', service = 'contact-sync') => ({
+    id: randomUUID(),
+    service,
+    correlationId: event.correlationId,
+    eventId: event.id,
+    tenant: event.tenant,
+    entity: { type: 'contact' as const, id: 'ghl-1' },
+    direction: 'ghl_to_aloware' as const,
+    action,
+    reason: action === 'failed' ? 'aloware 422: invalid phone' : null,
+    target: { system: 'aloware' as const, id: action === 'failed' ? null : '1550919' },
+    at: new Date().toISOString(),
+  });
+
+  it('projects events and their outcomes arriving together, redeliveries included, with failures sticky', async () => {
+    const events = Array.from({ length: 40 }, contactEvent);
+    const done = events.slice(0, 20).map((e) => outcomeFor(e, 'updated'));
+    const failed = [outcomeFor(events[20]!, 'failed'), outcomeFor(events[20]!, 'updated', 'call-sync')];
+    // An outcome may precede its event in a batch; a batch may carry a redelivered record twice.
+    await projectBatch(database.db, [...events, events[0]!], [...done, ...failed, done[0]!]);
+    await projectBatch(database.db, events.slice(0, 5), done.slice(0, 5)); // the whole batch again
+
+    const rows = await database.db
+      .selectFrom('webhook_events')
+      .select(['id', 'status', 'error_message'])
+      .where(
+        'id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    const statusOf = new Map(rows.map((r) => [r.id, r]));
+    expect(rows).toHaveLength(40);
+    expect(events.slice(0, 20).every((e) => statusOf.get(e.id)?.status === 'done')).toBe(true);
+    expect(statusOf.get(events[20]!.id)).toMatchObject({
+      status: 'error',
+      error_message: 'aloware 422: invalid phone',
+    });
+    expect(events.slice(21).every((e) => statusOf.get(e.id)?.status === 'pending')).toBe(true);
+    const logged = await database.db
+      .selectFrom('sync_log')
+      .select('id')
+      .where(
+        'event_id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    expect(logged).toHaveLength(22);
   });
 });

@@ -1,0 +1,113 @@
+import type { EventEnvelope, SyncOutcome } from '@df/contracts';
+import type { Database } from '@df/db';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { ledgerStatus } from './ledger.ts';
+
+function syncLogRow(outcome: SyncOutcome) {
+  const failed = outcome.action === 'failed';
+  return {
+    id: outcome.id,
+    direction: outcome.direction,
+    entity_type: outcome.entity.type,
+    entity_id: outcome.entity.id ?? outcome.eventId,
+    source_id: outcome.entity.id,
+    target_id: outcome.target.id,
+    status: failed ? 'error' : outcome.action,
+    started_at: outcome.at,
+    finished_at: outcome.at,
+    error_message: outcome.reason,
+    correlation_id: outcome.correlationId,
+    event_id: outcome.eventId,
+    service: outcome.service,
+  };
+}
+
+/**
+ * A whole batch of the audit's records in one transaction: one multi-row insert of `sync_log` rows, one of
+ * ledger rows, and the ledger status of the events the new outcomes answer. The rows' ids (event id, outcome
+ * id) are the record of having processed them, so a redelivered batch inserts nothing and changes nothing.
+ */
+export async function projectBatch(
+  db: Kysely<Database>,
+  events: EventEnvelope[],
+  outcomes: SyncOutcome[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Outcomes first: an event arriving in the same batch as its outcome is then inserted with its status.
+    const fresh = outcomes.length
+      ? await trx
+          .insertInto('sync_log')
+          .values(outcomes.map(syncLogRow))
+          .onConflict((oc) => oc.doNothing())
+          .returning(['id'])
+          .execute()
+      : [];
+    if (events.length) await insertArrivals(trx, events);
+    const freshIds = new Set(fresh.map((r) => r.id));
+    await settleLedger(
+      trx,
+      outcomes.filter((o) => freshIds.has(o.id)),
+    );
+  });
+}
+
+async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[]) {
+  const known = await trx
+    .selectFrom('sync_log')
+    .select(['event_id', 'status', 'error_message'])
+    .where(
+      'event_id',
+      'in',
+      events.map((e) => e.id),
+    )
+    .execute();
+  const byEvent = new Map<string, typeof known>();
+  for (const k of known) {
+    if (k.event_id !== null) byEvent.set(k.event_id, [...(byEvent.get(k.event_id) ?? []), k]);
+  }
+  await trx
+    .insertInto('webhook_events')
+    .values(
+      events.map((event) => {
+        const outcomes = byEvent.get(event.id) ?? [];
+        const status = ledgerStatus(outcomes.map((o) => o.status));
+        return {
+          id: event.id,
+          received_at: event.receivedAt,
+          source: event.source,
+          event_type: event.type,
+          entity_type: event.entity.type,
+          entity_id: event.entity.id,
+          payload_json: JSON.stringify(event.raw ?? null),
+          dedupe_key: event.dedupeKey,
+          status,
+          error_message: outcomes.find((o) => o.status === 'error')?.error_message ?? null,
+          processed_at: status === 'pending' ? null : new Date(),
+        };
+      }),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** `error` is sticky: a later success of another service does not hide a failure. */
+async function settleLedger(trx: Transaction<Database>, outcomes: SyncOutcome[]) {
+  const succeeded = [...new Set(outcomes.filter((o) => o.action !== 'failed').map((o) => o.eventId))];
+  if (succeeded.length) {
+    await trx
+      .updateTable('webhook_events')
+      .set({
+        status: sql`case when status = 'error' then 'error' else 'done' end`,
+        processed_at: new Date(),
+      })
+      .where('id', 'in', succeeded)
+      .execute();
+  }
+  for (const failure of outcomes.filter((o) => o.action === 'failed')) {
+    await trx
+      .updateTable('webhook_events')
+      .set({ status: 'error', error_message: failure.reason, processed_at: new Date() })
+      .where('id', '=', failure.eventId)
+      .execute();
+  }
+}
