@@ -1,8 +1,8 @@
 import { type Env, list, nonNegativeInt, parseEnv, port, text, url } from '@df/env';
 import { z } from 'zod';
 import type { WebhookAuth } from './aloware/types.ts';
-import type { GhlSimulatorOptions } from './ghl/server.ts';
-import type { TextingSimulatorOptions } from './texting/simulator.ts';
+import type { GhlSimulatorOptions } from './ghl/types.ts';
+import type { TextingSimulatorOptions } from './texting/types.ts';
 
 /** What the standalone simulators read (`npm run simulators`, or each one's own main); see .env.example. */
 const ghlShape = {

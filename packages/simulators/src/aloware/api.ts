@@ -1,13 +1,13 @@
 /** The public token API under `/api/v1/webhook`, with the real tool's answers and quirks (aloware-api.md §7). */
 import { Router } from '@koa/router';
 import type Koa from 'koa';
+import { toE164 } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import { flag, intOrNull, LEAD_KEYS, tokensEqual } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
 import type { JsonObject } from './fixtures.ts';
 import type { Messaging } from './messaging.ts';
 import type { OutboundCalls } from './outbound-call.ts';
-import { toE164 } from './sim-kit.ts';
 import type { AlowareState } from './state.ts';
 import type { AlowareContact, LeadFields } from './types.ts';
 import type { WebhookOut } from './webhook-out.ts';

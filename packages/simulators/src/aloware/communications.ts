@@ -1,8 +1,9 @@
 /** What every communication webhook shares: ids, the line, agent fields, engagement counters. */
+
+import { alowareTimestamp } from '../kit/index.ts';
 import { fill } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
 import { type FixtureEvent, fixtureBody, type JsonObject } from './fixtures.ts';
-import { alowareTimestamp } from './sim-kit.ts';
 import type { AlowareState } from './state.ts';
 import type { AlowareContact, AlowareUser, CallDisposition } from './types.ts';
 

@@ -1,9 +1,9 @@
 /** Contacts as the Lead API and the UI change them: tags, power-dialer lists, sequences, their webhooks. */
 
 import { randomUUID } from 'node:crypto';
+import { toE164 } from '../kit/index.ts';
 import { flag, intOrNull, present, splitList } from './constants.ts';
 import { fixtureBody, type JsonObject } from './fixtures.ts';
-import { toE164 } from './sim-kit.ts';
 import type { AlowareState } from './state.ts';
 import type { AlowareContact, AlowareTag, LeadFields, PowerDialerList } from './types.ts';
 import type { WebhookOut } from './webhook-out.ts';

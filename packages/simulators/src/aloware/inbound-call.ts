@@ -1,11 +1,11 @@
 /** An inbound call as Aloware reports it: answered, missed, or to voicemail. */
 
 import { randomUUID } from 'node:crypto';
+import { alowareTimestamp } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import type { AlowareEventName } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
 import type { FixtureEvent, JsonObject } from './fixtures.ts';
-import { alowareTimestamp } from './sim-kit.ts';
 import type { CallResult, InboundCallInput } from './simulator-types.ts';
 import type { AlowareState } from './state.ts';
 import type { WebhookOut } from './webhook-out.ts';

@@ -1,4 +1,10 @@
 export {
+  alowareTimestamp,
+  type Delivery as SimulatorDelivery,
+  type FaultSpec as SimulatorFaultSpec,
+  type RequestLogEntry as SimulatorRequestLogEntry,
+} from '../kit/index.ts';
+export {
   apiFixture as alowareApiFixture,
   type FixtureEvent as AlowareFixtureEvent,
   fixtureBody as alowareFixtureBody,
@@ -6,12 +12,6 @@ export {
   fixturePath as alowareFixturePath,
   WEBHOOK_FIXTURE_FILES as ALOWARE_WEBHOOK_FIXTURE_FILES,
 } from './fixtures.ts';
-export {
-  alowareTimestamp,
-  type Delivery as SimulatorDelivery,
-  type FaultSpec as SimulatorFaultSpec,
-  type RequestLogEntry as SimulatorRequestLogEntry,
-} from './sim-kit.ts';
 export {
   ALOWARE_SPA_HTML,
   type AlowareEventName,

@@ -1,7 +1,8 @@
 /** Texts in and out (carrier STOP handling included) and booked appointments. */
+
+import { alowareTimestamp } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import type { ContactStore } from './contacts.ts';
-import { alowareTimestamp } from './sim-kit.ts';
 import type { CallResult } from './simulator-types.ts';
 import type { AlowareState } from './state.ts';
 import type { WebhookOut } from './webhook-out.ts';

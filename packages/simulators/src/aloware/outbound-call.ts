@@ -1,11 +1,11 @@
 /** An outbound call as Aloware reports it: initiated, ringing/failed, completed, disposed, recording, AI summary. */
 
 import { randomUUID } from 'node:crypto';
+import { alowareTimestamp } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import { type AlowareEventName, fill } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
 import { type FixtureEvent, fixtureBody, type JsonObject } from './fixtures.ts';
-import { alowareTimestamp } from './sim-kit.ts';
 import type { CallResult, OutboundCallInput } from './simulator-types.ts';
 import type { AlowareState } from './state.ts';
 import type { AlowareContact, AlowareUser } from './types.ts';

@@ -1,6 +1,7 @@
 /** What tests and the control plane drive the Aloware simulator with: its handle and the call drivers' inputs. */
+
+import type { Delivery, FaultSpec, RequestLogEntry } from '../kit/index.ts';
 import type { AlowareEventName } from './constants.ts';
-import type { Delivery, FaultSpec, RequestLogEntry } from './sim-kit.ts';
 import type {
   AlowareContact,
   AlowareTag,

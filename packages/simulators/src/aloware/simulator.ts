@@ -5,6 +5,7 @@
  * pieces (state, contacts, communications, the API, the control plane) and hands tests their handle.
  */
 import Koa from 'koa';
+import { bodyReader, deferWebhooksUntilAnswered, listen, requestLogger, toE164 } from '../kit/index.ts';
 import { publicApi } from './api.ts';
 import { communications } from './communications.ts';
 import { AGENT_STATUS_NAMES, ALOWARE_SPA_HTML } from './constants.ts';
@@ -13,7 +14,6 @@ import { alowareControl } from './control.ts';
 import { inboundCalls } from './inbound-call.ts';
 import { messaging } from './messaging.ts';
 import { outboundCalls } from './outbound-call.ts';
-import { bodyReader, deferWebhooksUntilAnswered, listen, requestLogger, toE164 } from './sim-kit.ts';
 import type { AlowareSimulator } from './simulator-types.ts';
 import { createAlowareState } from './state.ts';
 import type { AlowareSimulatorOptions } from './types.ts';

@@ -1,6 +1,7 @@
 /** Everything the Aloware simulator remembers, and its id counters (mutable: read them through the state). */
+
+import { alowareTimestamp, FaultInjector, type RequestLogEntry, WebhookQueue } from '../kit/index.ts';
 import { DEFAULT_DISPOSITIONS, DEFAULT_TOKEN, DEFAULT_USERS } from './constants.ts';
-import { alowareTimestamp, FaultInjector, type RequestLogEntry, WebhookQueue } from './sim-kit.ts';
 import type {
   AlowareCompany,
   AlowareContact,

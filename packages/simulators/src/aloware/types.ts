@@ -1,4 +1,4 @@
-import type { FaultSpec } from './sim-kit.ts';
+import type { FaultSpec } from '../kit/index.ts';
 
 export interface AlowareUser {
   id: number;

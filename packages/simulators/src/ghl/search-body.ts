@@ -1,5 +1,5 @@
+import type { SearchFilter } from './contact-search.ts';
 import { unprocessable } from './http.ts';
-import type { SearchFilter } from './model.ts';
 
 export interface SearchBody {
   locationId: string;

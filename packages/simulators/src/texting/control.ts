@@ -1,8 +1,8 @@
 /** Control plane of the texting simulator under `/__sim` (not part of the texting system's API). */
 import { Router } from '@koa/router';
 import type Koa from 'koa';
-import { CONTROL_PREFIX, commonControl, jsonBody, run } from '../aloware/control.ts';
-import type { TextingSigning, TextingSimulator } from './simulator.ts';
+import { CONTROL_PREFIX, commonControl, jsonBody, run } from '../kit/index.ts';
+import type { TextingSigning, TextingSimulator } from './types.ts';
 
 export function textingControl(getSim: () => TextingSimulator): Koa.Middleware {
   const router = new Router({ prefix: CONTROL_PREFIX });

@@ -1,6 +1,5 @@
+export { startTextingSimulator } from './simulator.ts';
 export {
-  signTextingBody,
-  startTextingSimulator,
   TEXTING_SEND_PATH,
   type TextingEventType,
   type TextingMessage,
@@ -8,5 +7,5 @@ export {
   type TextingSimulator,
   type TextingSimulatorOptions,
   type TextingWebhookBody,
-  textingKeyword,
-} from './simulator.ts';
+} from './types.ts';
+export { signTextingBody, textingKeyword } from './wire.ts';

@@ -3,159 +3,30 @@
  * `Idempotency-Key`, opt-out handling, and webhooks signed with HMAC over `<timestamp>.<raw body>` and/or the
  * legacy shared-secret header.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import {
   bodyReader,
-  type Delivery,
   deferWebhooksUntilAnswered,
   FaultInjector,
-  type FaultSpec,
   listen,
   type RequestLogEntry,
   requestLogger,
   toE164,
   WebhookQueue,
-} from '../aloware/sim-kit.ts';
+} from '../kit/index.ts';
 import { textingControl } from './control.ts';
-
-export const TEXTING_SEND_PATH = '/api/integrations/df-middleware/send-message';
-
-export type TextingEventType =
-  | 'message.received'
-  | 'message.sent'
-  | 'message.delivered'
-  | 'message.failed'
-  | 'optout.stop'
-  | 'optout.start'
-  | 'optout.help'
-  | 'conversation.created';
-
-/** The webhook body, in the existing system's shape. */
-export interface TextingWebhookBody {
-  eventType: TextingEventType;
-  messageId: string;
-  conversationId: string;
-  direction: 'inbound' | 'outbound';
-  from: string;
-  to: string;
-  body: string;
-  timestamp: string;
-  status: string;
-  errorCode?: string;
-  errorMessage?: string;
-  mediaUrls: string[];
-  raw: { telnyxMessageId: string; chatId: string; chatMessageId: string };
-}
-
-export interface TextingMessage {
-  /** The texting system's chat message id (what the send API returns as `messageId`). */
-  chatMessageId: string;
-  /** The carrier's id (the webhook `messageId`). */
-  carrierMessageId: string;
-  chatId: string;
-  direction: 'inbound' | 'outbound';
-  from: string;
-  to: string;
-  /** Kept for test assertions; never logged. */
-  body: string;
-  mediaUrls: string[];
-  status: 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
-  correlationId: string | null;
-  idempotencyKey: string | null;
-  /** true when the middleware asked for it through the send API. */
-  viaApi: boolean;
-  at: Date;
-}
-
-export interface TextingSigning {
-  /** HMAC secret: sends `X-Texting-Timestamp` and `X-Texting-Signature: v1=<hex>`. */
-  hmacSecret?: string;
-  /** Legacy shared secret: sends `X-Texting-Secret`. */
-  sharedSecret?: string;
-}
-
-export interface TextingSimulatorOptions {
-  port?: number;
-  host?: string;
-  /** The API key the send API expects as `Authorization: Bearer …`. Default `texting-test-key`. */
-  apiKey?: string;
-  webhookUrl?: string;
-  /** How webhooks are authenticated; both headers are sent when both secrets are set. */
-  signing?: TextingSigning;
-  /** Default sender number when a send omits `from`. */
-  defaultFrom?: string;
-  latencyMs?: number;
-  webhookDelayMs?: number;
-  webhookTimeoutMs?: number;
-  /** Emit `message.delivered`/`message.failed` after `message.sent` (default true). */
-  autoDeliver?: boolean;
-  /** Emit `conversation.created` when a new conversation starts (default false). */
-  emitConversationCreated?: boolean;
-  clock?: () => Date;
-}
-
-export interface TextingSimulator {
-  url: string;
-  apiKey: string;
-  close(): Promise<void>;
-
-  // ---- state ----
-  messages(): TextingMessage[];
-  /** Messages actually sent through the send API (one per idempotency key). */
-  sent(): TextingMessage[];
-  optedOut(): string[];
-  readonly requests: RequestLogEntry[];
-  readonly deliveries: Delivery<TextingEventType>[];
-  idle(): Promise<void>;
-
-  // ---- configuration / faults ----
-  setWebhook(url: string | undefined): void;
-  setSigning(signing: TextingSigning): void;
-  failNext(n: number, spec?: FaultSpec): void;
-  setLatency(ms: number): void;
-  /** Messages to this number fail at the carrier (`message.failed`) from now on. */
-  failDeliveryTo(phone: string, error?: { errorCode: string; errorMessage: string }): void;
-
-  // ---- drivers ----
-  /** A person texts in: `message.received`, plus `optout.*` for STOP/START/HELP keywords. */
-  receiveInbound(input: { from: string; to: string; body: string; mediaUrls?: string[] }): TextingMessage;
-  /** An agent texts from the texting system's own UI (not through the middleware). */
-  sendFromPlatform(input: { from: string; to: string; body: string }): TextingMessage;
-  /** Marks a pending outbound message delivered or failed (when `autoDeliver` is off). */
-  settle(chatMessageId: string, outcome: 'delivered' | 'failed'): void;
-  optOut(phone: string): void;
-  optIn(phone: string): void;
-}
-
-/** Whole-message keywords (case-insensitive), as the architecture's consent rule lists them. */
-const STOP_KEYWORDS = new Set(['stop', 'quit', 'end', 'revoke', 'opt out', 'cancel', 'unsubscribe']);
-const START_KEYWORDS = new Set(['start', 'unstop']);
-const HELP_KEYWORDS = new Set(['help']);
-
-export function textingKeyword(body: string): 'stop' | 'start' | 'help' | null {
-  const word = body.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (STOP_KEYWORDS.has(word)) return 'stop';
-  if (START_KEYWORDS.has(word)) return 'start';
-  if (HELP_KEYWORDS.has(word)) return 'help';
-  return null;
-}
-
-/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>` — the signature the texting system sends. */
-export function signTextingBody(secret: string, timestamp: number | string, rawBody: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
-}
-
-function keyEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  if (ab.length !== bb.length) {
-    timingSafeEqual(ab, ab);
-    return false;
-  }
-  return timingSafeEqual(ab, bb);
-}
+import {
+  TEXTING_SEND_PATH,
+  type TextingEventType,
+  type TextingMessage,
+  type TextingSigning,
+  type TextingSimulator,
+  type TextingSimulatorOptions,
+  type TextingWebhookBody,
+} from './types.ts';
+import { keyEqual, textingKeyword, webhookHeaders } from './wire.ts';
 
 interface StoredAnswer {
   status: number;
@@ -182,19 +53,8 @@ export async function startTextingSimulator(
   faults.latencyMs = options.latencyMs ?? 0;
   const queue = new WebhookQueue<TextingEventType>({ timeoutMs: options.webhookTimeoutMs ?? 30_000 });
 
-  function headers(rawBody: string): Record<string, string> {
-    const out: Record<string, string> = {
-      'Content-Type': 'application/json',
-      'User-Agent': 'texting-system/1.0',
-    };
-    if (signing.hmacSecret) {
-      const timestamp = Math.floor(clock().getTime() / 1000);
-      out['X-Texting-Timestamp'] = String(timestamp);
-      out['X-Texting-Signature'] = signTextingBody(signing.hmacSecret, timestamp, rawBody);
-    }
-    if (signing.sharedSecret) out['X-Texting-Secret'] = signing.sharedSecret;
-    return out;
-  }
+  // `signing` can change at runtime (rotation tests): read it when each webhook is sent.
+  const headers = (rawBody: string) => webhookHeaders(signing, clock(), rawBody);
 
   function emit(
     eventType: TextingEventType,

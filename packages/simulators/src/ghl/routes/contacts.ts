@@ -2,9 +2,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ContactOps } from '../contact-ops.ts';
+import { matchesFilter, matchesQuery } from '../contact-search.ts';
 import { badRequest } from '../http.ts';
 import type { Lookups } from '../lookups.ts';
-import { contactToApi, contactToWebhook, matchesFilter, matchesQuery, type SimContact } from '../model.ts';
+import { contactToApi, contactToWebhook, type SimContact } from '../model.ts';
 import { type AddRoute, CONTACTS_VERSION } from '../router.ts';
 import { validateSearchBody } from '../search-body.ts';
 import type { GhlState } from '../state.ts';
