@@ -1,14 +1,12 @@
-export {
-  type AlowareClient,
-  type AlowareClientOptions,
-  type ContactFormInput,
-  type ContactFormResult,
-  createAlowareClient,
-  type EnrollSequenceInput,
-  type SendSmsInput,
-  type SequenceTarget,
-  type TwoLeggedCallInput,
-} from './client.ts';
+export { type AlowareClient, type AlowareClientOptions, createAlowareClient } from './client.ts';
+export type {
+  ContactFormInput,
+  ContactFormResult,
+  EnrollSequenceInput,
+  SendSmsInput,
+  SequenceTarget,
+  TwoLeggedCallInput,
+} from './inputs.ts';
 export {
   type AlowareContact,
   type AlowareUser,
