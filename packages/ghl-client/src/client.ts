@@ -11,6 +11,7 @@ import { contactsApi, type GhlContactsApi } from './resources/contacts.ts';
 import { conversationsApi, type GhlConversationsApi } from './resources/conversations.ts';
 import { customFieldsApi, type GhlCustomFieldsApi } from './resources/custom-fields.ts';
 import { type GhlTagsNotesApi, tagsNotesApi } from './resources/tags-notes.ts';
+import { type GhlUsersApi, usersApi } from './resources/users.ts';
 import { DEFAULT_GHL_BASE_URL } from './resources/versions.ts';
 import type { GhlTokenSet } from './token-store.ts';
 import { createTransport, type TransportOptions } from './transport.ts';
@@ -43,7 +44,12 @@ export interface GhlClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface GhlClient extends GhlContactsApi, GhlTagsNotesApi, GhlCustomFieldsApi, GhlConversationsApi {
+export interface GhlClient
+  extends GhlContactsApi,
+    GhlTagsNotesApi,
+    GhlCustomFieldsApi,
+    GhlConversationsApi,
+    GhlUsersApi {
   readonly locationId: string;
   readonly limiter: GhlRateLimiter;
   /** Forces an OAuth refresh (single-flight, serialized by the token store). */
@@ -77,6 +83,7 @@ export function createGhlClient(options: GhlClientOptions): GhlClient {
     ...tagsNotesApi(call),
     ...customFieldsApi(call, locationId),
     ...conversationsApi(call, locationId),
+    ...usersApi(call, locationId),
     refreshToken: () => tokens.refresh(),
   };
 }

@@ -27,9 +27,11 @@ export type {
   GhlContact,
   GhlConversation,
   GhlCustomField,
+  GhlMessage,
   GhlNote,
   GhlProcessMessageResult,
   GhlSendMessageResult,
+  GhlUser,
 } from './schemas.ts';
 export {
   type GhlConnection,

@@ -106,6 +106,45 @@ export const sendMessageResponse = z.looseObject({
 });
 export type GhlSendMessageResult = z.infer<typeof sendMessageResponse>;
 
+export const messageSchema = z.looseObject({
+  id: str,
+  messageType: str,
+  locationId: str,
+  contactId: str,
+  conversationId: str,
+  dateAdded: str,
+  direction: z.enum(['inbound', 'outbound']),
+  body: opt(str),
+  status: opt(str),
+  attachments: opt(z.array(str)).transform((v) => v ?? []),
+  altId: opt(str),
+  userId: opt(str),
+  conversationProviderId: opt(str),
+  source: opt(str),
+});
+export type GhlMessage = z.infer<typeof messageSchema>;
+const messagesPage = z.looseObject({
+  lastMessageId: opt(str),
+  nextPage: z.boolean(),
+  messages: z.array(messageSchema),
+});
+// The real answer nests the page under `messages`; the spec shows it flat (ghl-api.md §3.2). Both are read.
+export const messagesResponse = z.preprocess((value) => {
+  const nested = (value as { messages?: unknown } | null)?.messages;
+  return nested && typeof nested === 'object' && !Array.isArray(nested) ? nested : value;
+}, messagesPage);
+
+export const userSchema = z.looseObject({
+  id: str,
+  name: opt(str),
+  firstName: opt(str),
+  lastName: opt(str),
+  email: opt(str),
+  phone: opt(str),
+});
+export type GhlUser = z.infer<typeof userSchema>;
+export const usersResponse = z.looseObject({ users: z.array(userSchema) });
+
 export const tokenResponse = z.looseObject({
   access_token: str,
   refresh_token: str,

@@ -194,6 +194,24 @@ describe('GHL client: conversations and the custom provider', () => {
     const status = await app.updateMessageStatus(sent.messageId, { status: 'delivered' });
     expect(status.status).toBe('delivered');
     expect(sim.messages(conv.id).find((m) => m.id === sent.messageId)?.status).toBe('delivered');
+
+    // Newest first, one per page here, the cursor leading to the older one.
+    const first = await app.listMessages(conv.id, { limit: 1 });
+    expect(first).toMatchObject({
+      nextPage: true,
+      messages: [{ id: sent.messageId, direction: 'outbound' }],
+    });
+    const second = await app.listMessages(conv.id, { limit: 1, lastMessageId: first.lastMessageId });
+    expect(second).toMatchObject({
+      nextPage: false,
+      messages: [{ id: inbound.messageId, body: 'Is the offer still open?', altId: 'texting-msg-1' }],
+    });
+  });
+
+  it("lists the location's users", async () => {
+    const users = await ghl.listUsers();
+    expect(users.map((u) => u.email)).toEqual(sim.users().map((u) => u.email));
+    expect(users[0]).toMatchObject({ id: sim.users()[0]?.id, firstName: 'Grace' });
   });
 });
 

@@ -3,8 +3,10 @@ import type { GhlInboundMessageInput, GhlMessageStatusInput, GhlSendMessageInput
 import {
   createConversationResponse,
   type GhlConversation,
+  type GhlMessage,
   type GhlProcessMessageResult,
   type GhlSendMessageResult,
+  messagesResponse,
   processMessageResponse,
   searchConversationsResponse,
   sendMessageResponse,
@@ -23,6 +25,11 @@ export interface GhlConversationsApi {
   addInboundMessage(input: GhlInboundMessageInput): Promise<GhlProcessMessageResult>;
   sendMessage(input: GhlSendMessageInput): Promise<GhlSendMessageResult>;
   updateMessageStatus(messageId: string, input: GhlMessageStatusInput): Promise<GhlSendMessageResult>;
+  /** One page of a conversation's messages, newest first; pass the returned `lastMessageId` for the next. */
+  listMessages(
+    conversationId: string,
+    query?: { limit?: number; lastMessageId?: string; type?: string[] },
+  ): Promise<{ messages: GhlMessage[]; nextPage: boolean; lastMessageId?: string }>;
 }
 
 const INBOUND_FIELDS = [
@@ -103,6 +110,11 @@ export function conversationsApi(call: Call, locationId: string): GhlConversatio
       const body = pick(input, ['status', 'error']);
       const path = `/conversations/messages/${enc(messageId)}/status`;
       return call(op('updateMessageStatus', 'PUT', path, { body }), sendMessageResponse);
+    },
+    listMessages(conversationId, query = {}) {
+      const q = { limit: query.limit, lastMessageId: query.lastMessageId, type: query.type?.join(',') };
+      const path = `/conversations/${enc(conversationId)}/messages`;
+      return call(op('listMessages', 'GET', path, { query: q }), messagesResponse);
     },
   };
   return api;

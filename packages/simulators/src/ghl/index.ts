@@ -4,6 +4,7 @@ export type {
   SimCustomField as GhlSimCustomField,
   SimMessage as GhlSimMessage,
   SimNote as GhlSimNote,
+  SimUser as GhlSimUser,
 } from './model.ts';
 export {
   type ReceivedWebhook as GhlReceivedWebhook,

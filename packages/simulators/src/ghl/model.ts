@@ -90,6 +90,16 @@ export interface SimCustomField {
   model: 'contact' | 'opportunity';
 }
 
+/** A location's user (an agent); GHL's `GET /users/` shape (no copied spec: UNCERTAIN beyond these fields). */
+export interface SimUser {
+  id: string;
+  name: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone?: string;
+}
+
 /** GHL-style 20-character ids. */
 export function ghlId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -15,6 +15,7 @@ import { apiPipeline } from './pipeline.ts';
 import { createRouter } from './router.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { messageUserRoutes } from './routes/messages-users.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { tagNoteRoutes } from './routes/tags-notes.ts';
 import { createState } from './state.ts';
@@ -40,6 +41,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   contactRoutes(route, l, c, s);
   tagNoteRoutes(route, l, c, s);
   conversationRoutes(route, l, v, s);
+  messageUserRoutes(route, l, s);
   oauthRoutes(route, l, s);
   const { location, findContact, issueTokens } = l;
   const { newContact, updateContact } = c;
@@ -81,6 +83,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
         (m) => conversationId === undefined || m.conversationId === conversationId,
       ),
     customFields: (locationId = firstLocation) => [...(s.locations.get(locationId)?.customFields ?? [])],
+    users: (locationId = firstLocation) => [...(s.locations.get(locationId)?.users ?? [])],
     seedContact(fields, opts = {}) {
       const loc = location(opts.locationId ?? firstLocation);
       if (opts.silent) {

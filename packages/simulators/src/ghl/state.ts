@@ -8,6 +8,7 @@ import {
   type SimCustomField,
   type SimMessage,
   type SimNote,
+  type SimUser,
 } from './model.ts';
 import { ghlSpec } from './spec.ts';
 import type {
@@ -41,9 +42,15 @@ export interface Location {
   settings: GhlLocationSettings;
   contacts: Map<string, SimContact>;
   customFields: SimCustomField[];
+  users: SimUser[];
 }
 
 export type GhlState = ReturnType<typeof createState>;
+
+const defaultUsers = (): Omit<SimUser, 'id'>[] => [
+  { name: 'Grace Example', firstName: 'Grace', lastName: 'Example', email: 'grace.example@example.com' },
+  { name: 'Alan Example', firstName: 'Alan', lastName: 'Example', email: 'alan.example@example.com' },
+];
 
 const defaultCustomFields = (): Omit<SimCustomField, 'position'>[] => [
   {
@@ -88,6 +95,7 @@ export function createState(options: GhlSimulatorOptions) {
         ...f,
         position,
       })),
+      users: (options.users ?? defaultUsers()).map((u) => ({ ...u, id: ghlId() })),
     });
     const pit = index === 0 && options.pitToken ? options.pitToken : `pit-${randomUUID()}`;
     pitTokens[id] = pit;

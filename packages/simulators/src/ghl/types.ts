@@ -1,5 +1,5 @@
 /** The GHL simulator's public types: options, the handle tests drive it with, its request log and faults. */
-import type { SimContact, SimConversation, SimCustomField, SimMessage, SimNote } from './model.ts';
+import type { SimContact, SimConversation, SimCustomField, SimMessage, SimNote, SimUser } from './model.ts';
 import type { GhlPublicKeys, GhlSigningKeys, WebhookDelivery, WebhookRetryPolicy } from './webhooks.ts';
 
 export interface GhlRateLimitSettings {
@@ -51,6 +51,8 @@ export interface GhlSimulatorOptions {
   /** Reject re-use of a rotated refresh token. Default true. */
   rejectRefreshTokenReuse?: boolean;
   customFields?: Omit<SimCustomField, 'position'>[];
+  /** The location's users (agents); two by default. */
+  users?: Omit<SimUser, 'id'>[];
   locationSettings?: Partial<GhlLocationSettings>;
 }
 
@@ -113,6 +115,7 @@ export interface GhlSimulator {
   conversations(locationId?: string): SimConversation[];
   messages(conversationId?: string): SimMessage[];
   customFields(locationId?: string): SimCustomField[];
+  users(locationId?: string): SimUser[];
   /** Creates a contact directly (as if typed in the GHL UI); fires ContactCreate unless `silent`. */
   seedContact(
     fields: Record<string, unknown>,
