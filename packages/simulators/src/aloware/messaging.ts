@@ -1,5 +1,5 @@
 /** Texts in and out (carrier STOP handling included) and booked appointments. */
-
+import { detectConsentKeyword } from '@df/contracts';
 import { alowareTimestamp } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import type { ContactStore } from './contacts.ts';
@@ -16,15 +16,14 @@ export function messaging(
   { userById, communicationBase, communicationBody, agentValues, engage, seconds }: Communications,
 ) {
   const { clock, users, sentSms, failingSms } = st;
-  // Carrier-level STOP handling (CRM saw `is_opted_out`); the keyword set is the architecture's consent rule.
-  const STOP_WORDS = new Set(['stop', 'quit', 'end', 'revoke', 'opt out', 'cancel', 'unsubscribe']);
 
   function receiveSms(input: { from: string; to?: string; body: string }): CallResult {
     const { contact } = contactFor(input.from, 'voip-sms');
     const at = clock();
-    const keyword = input.body.trim().toLowerCase().replace(/\s+/g, ' ');
-    if (STOP_WORDS.has(keyword)) contact.is_opted_out = true;
-    if (keyword === 'start' || keyword === 'unstop') contact.is_opted_out = false;
+    // Carrier-level STOP handling (CRM saw `is_opted_out`); the keywords are the architecture's consent rule.
+    const consent = detectConsentKeyword(input.body)?.action;
+    if (consent === 'opted_out') contact.is_opted_out = true;
+    if (consent === 'opted_in') contact.is_opted_out = false;
     engage(contact, at, input.body.slice(0, 60), 'inbound_sms_count');
     contact.unread_count = Number(contact.unread_count ?? 0) + 1;
     const base = communicationBase({

@@ -1,18 +1,14 @@
 /** The texting system's wire rules: consent keywords, the webhook signature, constant-time key comparison. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { detectConsentKeyword } from '@df/contracts';
 import type { TextingSigning } from './types.ts';
 
-/** Whole-message keywords (case-insensitive), as the architecture's consent rule lists them. */
-const STOP_KEYWORDS = new Set(['stop', 'quit', 'end', 'revoke', 'opt out', 'cancel', 'unsubscribe']);
-const START_KEYWORDS = new Set(['start', 'unstop']);
-const HELP_KEYWORDS = new Set(['help']);
+const KEYWORD = { opted_out: 'stop', opted_in: 'start', help_requested: 'help' } as const;
 
+/** The whole-message consent keyword of a text: one rule for the middleware and both simulators (guarantee 10). */
 export function textingKeyword(body: string): 'stop' | 'start' | 'help' | null {
-  const word = body.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (STOP_KEYWORDS.has(word)) return 'stop';
-  if (START_KEYWORDS.has(word)) return 'start';
-  if (HELP_KEYWORDS.has(word)) return 'help';
-  return null;
+  const found = detectConsentKeyword(body);
+  return found ? KEYWORD[found.action] : null;
 }
 
 /** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>` — the signature the texting system sends. */
