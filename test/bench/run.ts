@@ -3,6 +3,7 @@ import { removeTestArtifacts } from '@df/test-kit/cleanup';
 import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
 import { benchIngress } from './ingress.bench.ts';
+import { benchReplay } from './replay.bench.ts';
 
 /**
  * `npm run bench [-- <name>] [--contacts N] [--latency MS]`: prints figures; nothing passes or fails here,
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingress: benchIngress,
   'contact-sync': benchContactSync,
   'call-sync': benchCallSync,
+  replay: benchReplay,
 };
 const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {

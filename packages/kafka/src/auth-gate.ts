@@ -35,11 +35,13 @@ export class AuthGate {
   /** Waits while another record is probing; returns early when `signal` aborts. */
   async wait(who: symbol, signal: AbortSignal): Promise<void> {
     while (this.owner !== null && this.owner !== who && !signal.aborted) {
+      let done: () => void = () => {};
       await new Promise<void>((resolve) => {
-        const done = () => resolve();
+        done = resolve;
         void this.opened.then(done);
         signal.addEventListener('abort', done, { once: true });
       });
+      signal.removeEventListener('abort', done);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Consumer } from 'kafkajs';
 import { AuthGate } from './auth-gate.ts';
 import type { ConsumerOptions, Handler, RetryBudget, RunningConsumer } from './consumer-types.ts';
@@ -34,6 +35,9 @@ export async function startConsumer<E extends { type: string }, D>(
   let rebalance = new AbortController();
   let softSignal = AbortSignal.any([stopping.signal, rebalance.signal]);
   let activeBatches = 0;
+  // Every record waiting out a backoff listens on these: many keys at once is normal, not a leak.
+  const listenable = (...signals: AbortSignal[]) => setMaxListeners(10_000, ...signals);
+  listenable(stopping.signal, deadline.signal, rebalance.signal, softSignal);
 
   const deadLetters = new EventProducer(options.kafka, options.codec);
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
@@ -73,6 +77,7 @@ export async function startConsumer<E extends { type: string }, D>(
     generation += 1;
     rebalance = new AbortController();
     softSignal = AbortSignal.any([stopping.signal, rebalance.signal]);
+    listenable(rebalance.signal, softSignal);
     options.observer?.assigned?.(event.payload.memberAssignment);
   });
 

@@ -63,12 +63,14 @@ export async function processPartitionBatch<E extends { type: string }, D>(
   };
   const heartbeat = setInterval(() => payload.heartbeat().catch(env.onRebalance), env.heartbeatMs);
   const committer = setInterval(commitProgress, env.commitIntervalMs);
+  const deadline = whenAborted(env.hardSignal);
   try {
     const run = async () => runByKey(await runAsBatch(items, env, tracker), env, tracker);
-    await Promise.race([run(), aborted(env.hardSignal)]);
+    await Promise.race([run(), deadline.reached]);
   } finally {
     clearInterval(heartbeat);
     clearInterval(committer);
+    deadline.dispose();
   }
   await commitProgress();
 }
@@ -157,9 +159,13 @@ async function runByKey<E extends { type: string }, D>(
   await Promise.all(items.map((item) => env.scheduler.submit(item.key, () => runOne(item))));
 }
 
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
+/** Resolves when `signal` aborts; `dispose` removes the listener (the signal outlives every batch). */
+function whenAborted(signal: AbortSignal) {
+  let done: () => void = () => {};
+  const reached = new Promise<void>((resolve) => {
+    done = resolve;
     if (signal.aborted) resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  signal.addEventListener('abort', done, { once: true });
+  return { reached, dispose: () => signal.removeEventListener('abort', done) };
 }

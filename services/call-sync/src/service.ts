@@ -1,6 +1,11 @@
 import { EventEnvelope, TOPICS } from '@df/contracts';
-import { type Handler, startConsumer } from '@df/kafka';
-import { type Infrastructure, OutcomeReporter, type ServiceMetrics } from '@df/service-runtime';
+import type { Handler, HandlerMap } from '@df/kafka';
+import {
+  type ConsumerTuning,
+  defineConsumer,
+  type Infrastructure,
+  type ServiceMetrics,
+} from '@df/service-runtime';
 import { CallNoteFlusher, type FlushConfig } from './flusher.ts';
 import { recordCallEvent } from './record-call-event.ts';
 import type { CallTools } from './tools.ts';
@@ -27,7 +32,15 @@ export const DEFAULT_FLUSH_CONFIG: FlushConfig = {
 
 export interface RunningCallSync {
   flusher: CallNoteFlusher;
-  stop(): Promise<void>;
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+type CallEvent = Extract<EventEnvelope, { type: (typeof CALL_EVENT_TYPES)[number] }>;
+
+/** The consumer only folds events into `call_notes`; GHL is written by the flusher. */
+function callHandlers(): HandlerMap<EventEnvelope, Infrastructure> {
+  const record: Handler<CallEvent, Infrastructure> = (event, infra) => recordCallEvent(event, infra.db);
+  return Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record]));
 }
 
 /** call-sync: its own consumer group on Aloware's call events, and the flusher that writes notes to GHL. */
@@ -36,36 +49,35 @@ export async function startCallSync(
   tools: CallTools,
   config: FlushConfig = DEFAULT_FLUSH_CONFIG,
   metrics?: ServiceMetrics,
+  tuning?: ConsumerTuning,
 ): Promise<RunningCallSync> {
-  const p = infra.topicPrefix;
-  const outcomes = new OutcomeReporter(infra, CALL_SYNC_GROUP);
-  const record: Handler<EventEnvelope, Infrastructure> = (event, deps) => recordCallEvent(event, deps.db);
-  const consumer = await startConsumer({
-    kafka: infra.kafka,
-    codec: infra.codec,
-    groupId: `${p}${CALL_SYNC_GROUP}`,
-    deadLetterTopic: `${p}${CALL_SYNC_GROUP}.dlq`,
-    topics: [`${p}${TOPICS.aloware}`],
-    parse: (value: unknown) => EventEnvelope.parse(value),
-    handlers: Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record])),
-    deps: infra,
+  const definition = defineConsumer<EventEnvelope, Infrastructure>({
+    group: CALL_SYNC_GROUP,
+    topics: [TOPICS.aloware],
+    parse: (value) => EventEnvelope.parse(value),
+    handlers: callHandlers(),
+    deps: ({ infra }) => infra,
     maxConcurrency: 16,
-    observer: metrics?.consumer(CALL_SYNC_GROUP),
+  });
+  const running = await definition.start(infra, {
+    ...(metrics ? { metrics } : {}),
+    ...(tuning ? { tuning } : {}),
   });
   const flusher = new CallNoteFlusher({
     db: infra.db,
     tools,
     config,
     log: infra.log.child({ service: CALL_SYNC_GROUP }),
-    report: (cause, outcome) => outcomes.report(cause, outcome),
+    report: (cause, outcome) => running.reporter.report(cause, outcome),
   });
   flusher.start();
   return {
     flusher,
-    async stop() {
-      await consumer.stop();
+    // Intake first, then the flusher (it may still report outcomes), then the outcome producer.
+    async stop(deadlineMs) {
+      await running.consumer.stop(deadlineMs);
       await flusher.stop();
-      await outcomes.close();
+      await running.reporter.close();
     },
   };
 }

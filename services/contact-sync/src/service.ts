@@ -1,6 +1,11 @@
 import { Command, EventEnvelope, TOPICS } from '@df/contracts';
-import { type Handler, type RunningConsumer, startConsumer } from '@df/kafka';
-import { type Infrastructure, OutcomeReporter, type ServiceMetrics } from '@df/service-runtime';
+import type { HandlerMap, RunningConsumer } from '@df/kafka';
+import {
+  type ConsumerTuning,
+  defineConsumer,
+  type Infrastructure,
+  type ServiceMetrics,
+} from '@df/service-runtime';
 import { DEFAULT_POLICY } from './domain/merge.ts';
 import {
   type ContactSyncConfig,
@@ -28,23 +33,21 @@ function parseRecord(value: unknown): ContactSyncRecord {
   return EventEnvelope.parse(value);
 }
 
-export function contactSyncHandlers(): Record<string, Handler<ContactSyncRecord, ContactSyncDeps>> {
-  const sync: Handler<ContactSyncRecord, ContactSyncDeps> = (event, deps) =>
-    syncContact(changeFromEvent(event as EventEnvelope), deps);
+export function contactSyncHandlers(): HandlerMap<ContactSyncRecord, ContactSyncDeps> {
+  const sync = (event: EventEnvelope, deps: ContactSyncDeps) => syncContact(changeFromEvent(event), deps);
   return {
     'contact.created': sync,
     'contact.updated': sync,
     'contact.tags_changed': sync,
     'contact.dnd_changed': sync,
-    'contact.deleted': (event, deps) => contactDeletedInGhl(event as EventEnvelope, deps),
-    'contact.sync_requested': (command, deps) =>
-      syncContactNow(command as Extract<Command, { type: 'contact.sync_requested' }>, deps),
+    'contact.deleted': (event, deps) => contactDeletedInGhl(event, deps),
+    'contact.sync_requested': (command, deps) => syncContactNow(command, deps),
   };
 }
 
 export interface RunningContactSync {
   consumer: RunningConsumer;
-  stop(): Promise<void>;
+  stop(deadlineMs?: number): Promise<void>;
 }
 
 /** contact-sync: its own consumer group on the contact events of both tools and the contact commands. */
@@ -52,32 +55,17 @@ export async function startContactSync(
   infra: Infrastructure,
   tools: ContactTools,
   config: ContactSyncConfig = DEFAULT_CONTACT_SYNC_CONFIG,
-  options: { maxConcurrency?: number; metrics?: ServiceMetrics } = {},
+  options: { metrics?: ServiceMetrics; tuning?: ConsumerTuning } = {},
 ): Promise<RunningContactSync> {
-  const p = infra.topicPrefix;
-  const outcomes = new OutcomeReporter(infra, CONTACT_SYNC_GROUP);
-  const consumer = await startConsumer({
-    kafka: infra.kafka,
-    codec: infra.codec,
-    groupId: `${p}${CONTACT_SYNC_GROUP}`,
-    deadLetterTopic: `${p}${CONTACT_SYNC_GROUP}.dlq`,
-    topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.commands].map((t) => `${p}${t}`),
+  const definition = defineConsumer<ContactSyncRecord, ContactSyncDeps>({
+    group: CONTACT_SYNC_GROUP,
+    topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.commands],
     parse: parseRecord,
     handlers: contactSyncHandlers(),
-    deps: {
-      db: infra.db,
-      tools,
-      config,
-      report: (cause, outcome) => outcomes.report(cause, outcome),
-    } satisfies ContactSyncDeps as ContactSyncDeps,
-    maxConcurrency: options.maxConcurrency ?? 16,
-    observer: options.metrics?.consumer(CONTACT_SYNC_GROUP),
+    deps: ({ infra, report }) => ({ db: infra.db, tools, config, report }),
+    // Each contact waits on GHL or Aloware: many in flight keep the rate limit, not the queue, the bound.
+    maxConcurrency: 32,
   });
-  return {
-    consumer,
-    async stop() {
-      await consumer.stop();
-      await outcomes.close();
-    },
-  };
+  const running = await definition.start(infra, options);
+  return { consumer: running.consumer, stop: running.stop };
 }

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { startAudit } from '@df/audit';
+import { ContactData, type EventEnvelope, TOPICS } from '@df/contracts';
+import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
+import { EventProducer } from '@df/kafka';
+import { connectInfrastructure, provisionEventBus } from '@df/service-runtime';
+import { stackConfig, stackUp } from '@df/stack';
+import { createLogger } from '@df/telemetry';
+import { uniqueName } from '@df/test-kit/naming';
+import { argument, until } from './harness.ts';
+
+function contactEvent(i: number): EventEnvelope {
+  const id = randomUUID();
+  const phone = `+1202555${String(i % 10_000).padStart(4, '0')}`;
+  return {
+    id,
+    type: 'contact.updated',
+    source: 'ghl',
+    sourceEventName: 'ContactUpdate',
+    tenant: 'loc-1',
+    entity: { type: 'contact', id: `ghl-${i}` },
+    naturalKey: phone,
+    occurredAt: new Date().toISOString(),
+    receivedAt: new Date().toISOString(),
+    dedupeKey: `ghl:${id}`,
+    correlationId: `corr-${id}`,
+    data: ContactData.parse({
+      ...Object.fromEntries(Object.keys(ContactData.shape).map((field) => [field, null])),
+      ghlContactId: `ghl-${i}`,
+      firstName: 'Ada',
+      phone,
+      customFields: [],
+    }),
+    raw: { type: 'ContactUpdate', id: `ghl-${i}` },
+  };
+}
+
+/**
+ * Projection replay: `--events` (default 100,000) contact events already in the log, and a consumer group
+ * that starts from offset 0 (a new group is a reset one). Times the audit projection until its ledger holds
+ * every event. Publishing is not timed.
+ */
+export async function benchReplay() {
+  const n = argument('events', 100_000);
+  const config = stackConfig();
+  await stackUp(config);
+  const url = new URL(config.databaseUrl);
+  url.pathname = `/df_bench_${Date.now().toString(36)}`;
+  await ensureDatabase(url.toString());
+  const db = createDb(url.toString(), { max: 20 });
+  await migrateToLatest(db);
+  const infra = connectInfrastructure({
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    db,
+    topicPrefix: `${uniqueName('replay')}.`,
+    clientId: 'bench-replay',
+    log: createLogger({ service: 'bench' }, { level: 'error' }),
+  });
+  await provisionEventBus(infra);
+  const producer = new EventProducer(infra.kafka, infra.codec);
+  await producer.connect();
+  const topic = `${infra.topicPrefix}${TOPICS.ghl}`;
+  const schemaId = await infra.schemaIdFor(topic);
+  const published = performance.now();
+  for (let i = 0; i < n; i += 5000) {
+    const chunk = Array.from({ length: Math.min(5000, n - i) }, (_, j) => contactEvent(i + j));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, k) =>
+        producer.publish(
+          topic,
+          schemaId,
+          chunk.slice(k * 500, (k + 1) * 500).map((e) => ({ key: `${e.tenant}:${e.naturalKey}`, value: e })),
+        ),
+      ),
+    );
+  }
+  const publishSeconds = (performance.now() - published) / 1000;
+  await producer.disconnect();
+
+  const started = performance.now();
+  const audit = await startAudit(infra);
+  const count = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('webhook_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirst()
+      )?.n,
+    );
+  await until('the ledger to hold every event', async () => (await count()) >= n, 600_000);
+  const seconds = (performance.now() - started) / 1000;
+  await audit.stop();
+  console.log(
+    `replay: ${n} events from offset 0 into the audit ledger in ${seconds.toFixed(1)} s (consumer start and group join included) = ${Math.round(n / seconds)} events/s; published at ${Math.round(n / publishSeconds)} events/s (not timed)`,
+  );
+  await db.destroy();
+  await dropDatabase(url.toString());
+}
