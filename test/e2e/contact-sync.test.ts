@@ -105,6 +105,9 @@ describe('contact-sync, end to end (real Kafka, registry, Postgres; simulated to
       /consumer_events_handled_total\{group="contact-sync",type="contact.created"\} [1-9]/,
     );
     expect(metrics).toMatch(/tool_api_calls_total\{tool="ghl",operation="upsertContact",status="200"\} 1/);
+    // The location's daily GHL budget as GHL reports it (the simulator's default 200 000 a day).
+    expect(metrics).toMatch(/ghl_daily_budget_limit 200000/);
+    expect(metrics).toMatch(/ghl_daily_budget_remaining 19999\d/);
     expect(metrics).toMatch(/ingress_requests_total\{route="\/webhooks\/aloware",status="200"\} [1-9]/);
   });
 

@@ -70,6 +70,17 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
     registers: [registry],
   });
 
+  const ghlDaily = new Gauge({
+    name: 'ghl_daily_budget_remaining',
+    help: "GHL requests left today for the location, as GHL's X-RateLimit-Daily-Remaining last reported it",
+    registers: [registry],
+  });
+  const ghlDailyLimit = new Gauge({
+    name: 'ghl_daily_budget_limit',
+    help: "GHL's daily request limit for the location (X-RateLimit-Limit-Daily); alert on remaining / limit",
+    registers: [registry],
+  });
+
   return {
     registry,
     /** Hooks for the consumer runner's observer option. */
@@ -88,13 +99,23 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
       };
     },
     /** For the GHL client's `onCall` option. */
-    ghlCall(info: { operation: string; status: number | undefined; durationMs: number; waitedMs: number }) {
+    ghlCall(info: {
+      operation: string;
+      status: number | undefined;
+      durationMs: number;
+      waitedMs: number;
+      daily?: { limit: number; remaining: number };
+    }) {
       apiCalls.inc({ tool: 'ghl', operation: info.operation, status: String(info.status ?? 0) });
       apiSeconds.observe(
         { tool: 'ghl', operation: info.operation },
         Math.max(0, info.durationMs - info.waitedMs) / 1000,
       );
       if (info.waitedMs > 0) rateLimitWait.inc({ tool: 'ghl' }, info.waitedMs / 1000);
+      if (info.daily) {
+        ghlDaily.set(info.daily.remaining);
+        ghlDailyLimit.set(info.daily.limit);
+      }
     },
   };
 }
