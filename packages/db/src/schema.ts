@@ -78,7 +78,8 @@ export interface IngressSpoolTable {
   seq: Generated<number>;
   topic: string;
   record_key: string;
-  value: JSONColumnType<object>;
+  /** The value as JSON text (see migration 20261201T1510_ingress_values_as_text). */
+  value: string;
   headers: JSONColumnType<Record<string, string>>;
   /** Size of the encoded record, so a drain batch stays under its byte cap. */
   bytes: Generated<number>;
@@ -90,7 +91,8 @@ export interface IngressSetAsideTable {
   id: Generated<number>;
   topic: string;
   record_key: string;
-  value: JSONColumnType<object>;
+  /** The value as JSON text (see migration 20261201T1510_ingress_values_as_text). */
+  value: string;
   headers: JSONColumnType<Record<string, string>>;
   bytes: number;
   reason: string;
@@ -100,7 +102,8 @@ export interface IngressSetAsideTable {
 /** Raw webhook bodies too large to travel inside their event (the event points here by its id). */
 export interface IngressRawBodiesTable {
   event_id: string;
-  body: JSONColumnType<object>;
+  /** The raw body as JSON text, exactly what the event's `raw.sha256` was computed over. */
+  body: string;
   bytes: number;
   stored_at: DefaultedTimestamp;
 }

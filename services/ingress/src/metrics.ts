@@ -41,6 +41,11 @@ export function createIngressMetrics() {
       help: 'Events waiting in the Postgres spool for Kafka',
       registers: [registry],
     }),
+    oldestSpooledAge: new Gauge({
+      name: 'ingress_spool_oldest_age_seconds',
+      help: 'Age of the oldest record waiting in the spool (0 when it is empty): alert when it keeps growing',
+      registers: [registry],
+    }),
     backlogLookups: new Counter({
       name: 'ingress_spool_backlog_lookups_total',
       help: 'Per-key spool lookups (batched): made only while the spool is not known to be empty',

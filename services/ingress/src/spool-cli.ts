@@ -6,13 +6,15 @@ import { discardSetAside, listSetAside, retrySetAside } from './durability/spool
 
 /**
  * `npm run spool -- list` shows the records the ingress set aside (topic, masked key, size, reason; never the
- * payload); `retry [id…]` puts them back in the spool once the cause is fixed; `discard [id…]` drops them.
- * Without ids, retry and discard act on every set-aside record.
+ * payload); `retry <id…>` puts them back in the spool once the cause is fixed; `discard <id…>` drops them;
+ * `--all` instead of ids acts on every set-aside record.
  */
-const USAGE = 'usage: npm run spool -- list | retry [id…] | discard [id…]';
+const USAGE = 'usage: npm run spool -- list | retry <id…|--all> | discard <id…|--all>';
 const [verb, ...rest] = process.argv.slice(2);
-const ids = rest.length > 0 ? rest.map(Number) : undefined;
-if (!['list', 'retry', 'discard'].includes(verb ?? '') || ids?.some((id) => !Number.isSafeInteger(id))) {
+// Acting on every record takes `--all`, never an empty list: a forgotten id must not discard everything.
+const ids = rest.length === 1 && rest[0] === '--all' ? 'all' : rest.map(Number);
+const idsValid = ids === 'all' || (ids.length > 0 && ids.every((id) => Number.isSafeInteger(id)));
+if (!['list', 'retry', 'discard'].includes(verb ?? '') || (verb !== 'list' && !idsValid)) {
   console.error(USAGE);
   process.exit(2);
 }

@@ -8,6 +8,7 @@ import * as ghlOauthConnections from './20261126T0400_ghl_oauth_connections.ts';
 import * as ingressAcceptPath from './20261201T1400_ingress_accept_path.ts';
 import * as ghlRateBudgets from './20261201T1430_ghl_rate_budgets.ts';
 import * as consumerParking from './20261201T1500_consumer_parking.ts';
+import * as ingressValuesAsText from './20261201T1510_ingress_values_as_text.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1400_ingress_accept_path': ingressAcceptPath,
   '20261201T1430_ghl_rate_budgets': ghlRateBudgets,
   '20261201T1500_consumer_parking': consumerParking,
+  '20261201T1510_ingress_values_as_text': ingressValuesAsText,
 };

@@ -3,13 +3,14 @@ import type { Database } from '@df/db';
 import type { EventProducer, OutgoingRecord, SchemaCodec } from '@df/kafka';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { IngressMetrics } from '../metrics.ts';
 import { fitRecord } from './oversize.ts';
 import type { SpoolGate } from './spool-gate.ts';
 import { appendToSpool, type SpoolRecord, setAside } from './spool-store.ts';
 import { topicContracts } from './topic-contracts.ts';
-import { SchemaInvalidRecord, unpublishableReason } from './unpublishable.ts';
+import { SchemaInvalidRecord, UndeclaredTopic, unpublishableReason } from './unpublishable.ts';
 
 export interface Delivery {
   source: string;
@@ -56,7 +57,6 @@ export interface DurablePublisherOptions {
  * guard, and it is written after the event is durable.
  */
 export class DurablePublisher {
-  private connecting: Promise<void> | undefined;
   private readonly contractFor: ReturnType<typeof topicContracts>;
 
   constructor(private readonly options: DurablePublisherOptions) {
@@ -82,20 +82,18 @@ export class DurablePublisher {
 
   private async makeDurable(delivery: Delivery): Promise<Exclude<DeliveryOutcome, 'duplicate'>> {
     const { db, gate, maxRecordBytes } = this.options;
-    const records: SpoolRecord[] = [];
-    let setAsideCount = 0;
+    let records: SpoolRecord[] = [];
     for (const record of delivery.records) {
       const fitted = fitRecord(record, maxRecordBytes);
       if (!fitted.fits) {
         await this.setAside({ ...record, topic: delivery.topic, bytes: fitted.bytes }, fitted.reason);
-        setAsideCount += 1;
         continue;
       }
       if (fitted.rawAside) {
-        const { eventId, body, bytes } = fitted.rawAside;
+        const { eventId, text } = fitted.rawAside;
         await db
           .insertInto('ingress_raw_bodies')
-          .values({ event_id: eventId, body: JSON.stringify(body), bytes })
+          .values({ event_id: eventId, body: text, bytes: Buffer.byteLength(text) })
           .onConflict((oc) => oc.column('event_id').doNothing())
           .execute();
       }
@@ -103,42 +101,52 @@ export class DurablePublisher {
     }
     if (records.length === 0) return 'set_aside';
 
+    let published = 0;
     if (!(await gate.hasBacklog(records))) {
-      try {
-        await this.publish(delivery.topic, records);
+      const attempt = await this.publishOrSetAside(delivery.topic, records);
+      if (attempt.left.length === 0) {
         await this.options.onStep?.('published');
-        return 'published';
-      } catch (error) {
-        if (unpublishableReason(error)) return this.publishEachOrSetAside(delivery.topic, records);
-        this.options.log.warn('kafka unavailable, spooling', {
-          topic: delivery.topic,
-          error: error as Error,
-        });
+        return attempt.published > 0 ? 'published' : 'set_aside';
       }
+      published = attempt.published;
+      records = attempt.left;
     }
     await appendToSpool(db, records);
     gate.noteSpooled();
     await this.options.onStep?.('spooled');
     this.options.metrics.spoolDepth.inc(records.length);
+    if (published > 0) this.options.log.warn('delivery partly spooled', { topic: delivery.topic, published });
     // Let every instance's "spool is empty" answer expire before the sender hears back (see SpoolGate).
     await delay(gate.confirmDelayMs);
     return 'spooled';
   }
 
-  /** One record of several cannot be published: find which, set it aside, publish the others. */
-  private async publishEachOrSetAside(topic: string, records: SpoolRecord[]) {
+  /**
+   * Publishes the records. A record that can never be published is set aside (its siblings tried one by one
+   * to find it); what Kafka could not take now is returned, in order, for the spool.
+   */
+  private async publishOrSetAside(topic: string, records: SpoolRecord[]) {
+    try {
+      await this.publish(topic, records);
+      return { published: records.length, left: [] as SpoolRecord[] };
+    } catch (error) {
+      if (!unpublishableReason(error)) {
+        this.options.log.warn('kafka unavailable, spooling', { topic, error: error as Error });
+        return { published: 0, left: records };
+      }
+    }
     let published = 0;
-    for (const record of records) {
+    for (const [index, record] of records.entries()) {
       try {
         await this.publish(topic, [record]);
         published += 1;
       } catch (error) {
         const reason = unpublishableReason(error);
-        if (!reason) throw error;
+        if (!reason) return { published, left: records.slice(index) };
         await this.setAside(record, reason);
       }
     }
-    return published > 0 ? ('published' as const) : ('set_aside' as const);
+    return { published, left: [] as SpoolRecord[] };
   }
 
   async setAside(record: SpoolRecord, reason: string, db: Kysely<Database> = this.options.db) {
@@ -147,32 +155,31 @@ export class DurablePublisher {
     this.options.log.warn('record set aside', { topic: record.topic, reason });
   }
 
-  /** Connects lazily and again after a failure, so the ingress starts and answers while Kafka is down. */
-  private ensureConnected(): Promise<void> {
-    this.connecting ??= this.options.producer.connect().catch((error) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    return this.connecting;
-  }
-
   /**
-   * Publishes records to Kafka within the timeout (also used by the spool drainer). A send that times out is
-   * not cancelled (kafkajs cannot): it may still land, next to the copy spooled meanwhile, with the same id.
+   * Publishes records to Kafka within the timeout (also used by the spool drainer). When the timeout ends
+   * the wait, records still queued in the producer are withdrawn; a request already in flight cannot be
+   * recalled and may land next to the copy spooled meanwhile, with the same event id.
    */
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
+    const withdraw = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('kafka publish timed out')), this.options.publishTimeoutMs);
+      timer = setTimeout(() => {
+        const error = new Error('kafka publish timed out');
+        withdraw.abort(error);
+        reject(error);
+      }, this.options.publishTimeoutMs);
     });
     try {
       await Promise.race([
         (async () => {
-          await this.ensureConnected();
+          const contract = this.contractFor(topic);
+          if (!contract) throw new UndeclaredTopic(topic);
           const schemaId = await this.options.schemaIdFor(topic);
-          const messages = this.framed(topic, schemaId, records);
+          const messages = this.framed(contract, schemaId, records);
           await this.options.onStep?.('publishing');
-          await this.options.producer.publishRaw(topic, messages);
+          withdraw.signal.throwIfAborted();
+          await this.options.producer.publishRaw(topic, messages, { signal: withdraw.signal });
         })(),
         timeout,
       ]);
@@ -186,9 +193,7 @@ export class DurablePublisher {
    * contract is what the registered JSON Schema is generated from and what consumers parse with, so this is
    * the registry's check, done once and per event type instead of through the whole union.
    */
-  private framed(topic: string, schemaId: number, records: OutgoingRecord[]) {
-    const contract = this.contractFor(topic);
-    if (!contract) throw new Error(`no contract is declared for topic ${topic}`);
+  private framed(contract: z.ZodType, schemaId: number, records: OutgoingRecord[]) {
     return records.map((record) => {
       const checked = contract.safeParse(record.value);
       if (!checked.success) {

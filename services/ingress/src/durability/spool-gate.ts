@@ -31,6 +31,7 @@ export class SpoolGate {
   private emptyProbeStartedAt: number | undefined;
   private lastLocalSpoolAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private waiting: Array<{
     pairs: Array<{ topic: string; key: string }>;
     resolve: (backlog: boolean) => void;
@@ -55,13 +56,16 @@ export class SpoolGate {
       } catch {
         // Unknown: the last answer simply expires and requests look their keys up.
       }
+      if (this.stopped) return;
       this.timer = setTimeout(probe, this.timing.pollMs);
       this.timer.unref();
     };
+    this.stopped = false;
     void probe();
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 

@@ -10,6 +10,7 @@ export interface SpoolRecord extends OutgoingRecord {
 
 export interface SpooledRow extends SpoolRecord {
   seq: number;
+  spooledAt: Date;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -51,24 +52,41 @@ export async function keysWithBacklog(
 
 export const backlogId = (topic: string, key: string) => `${topic}\u0000${key}`;
 
-/** The oldest spooled records, at most `limit` of them and `maxBytes` together (always at least one). */
-export async function oldestSpooled(db: Db, limit: number, maxBytes: number): Promise<SpooledRow[]> {
-  const rows = await db.selectFrom('ingress_spool').selectAll().orderBy('seq').limit(limit).execute();
-  const batch: SpooledRow[] = [];
+/**
+ * The oldest spooled records of the topics not in `skip`: at most `limit` of them and `maxBytes` together
+ * (always at least one). Sizes are read first, so a backlog of large records is never loaded past the cap.
+ */
+export async function oldestSpooled(
+  db: Db,
+  limit: number,
+  maxBytes: number,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<SpooledRow[]> {
+  let sizes = db.selectFrom('ingress_spool').select(['seq', 'bytes']).orderBy('seq').limit(limit);
+  if (skip.size > 0) sizes = sizes.where('topic', 'not in', [...skip]);
+  const chosen: number[] = [];
   let bytes = 0;
-  for (const r of rows) {
-    if (batch.length > 0 && bytes + r.bytes > maxBytes) break;
+  for (const r of await sizes.execute()) {
+    if (chosen.length > 0 && bytes + r.bytes > maxBytes) break;
     bytes += r.bytes;
-    batch.push({
-      seq: r.seq,
-      topic: r.topic,
-      key: r.record_key,
-      value: r.value,
-      headers: r.headers,
-      bytes: r.bytes,
-    });
+    chosen.push(r.seq);
   }
-  return batch;
+  if (chosen.length === 0) return [];
+  const rows = await db
+    .selectFrom('ingress_spool')
+    .selectAll()
+    .where('seq', 'in', chosen)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    topic: r.topic,
+    key: r.record_key,
+    value: JSON.parse(r.value) as unknown,
+    headers: r.headers,
+    bytes: r.bytes,
+    spooledAt: r.spooled_at,
+  }));
 }
 
 /** Removes exactly these rows: never a range, so a row that committed late with a lower `seq` survives. */
@@ -83,15 +101,21 @@ export async function setAside(db: Db, record: SpoolRecord, reason: string): Pro
     .execute();
 }
 
-export async function spoolDepths(db: Db): Promise<{ spooled: number; setAside: number }> {
+export async function spoolDepths(
+  db: Db,
+): Promise<{ spooled: number; setAside: number; oldestSpooledAt: Date | null }> {
   const count = (table: 'ingress_spool' | 'ingress_set_aside') =>
     db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
       .then((r) => Number(r.n));
-  const [spooled, setAside] = await Promise.all([count('ingress_spool'), count('ingress_set_aside')]);
-  return { spooled, setAside };
+  const [spooled, setAside, oldest] = await Promise.all([
+    count('ingress_spool'),
+    count('ingress_set_aside'),
+    db.selectFrom('ingress_spool').select('spooled_at').orderBy('seq').limit(1).executeTakeFirst(),
+  ]);
+  return { spooled, setAside, oldestSpooledAt: oldest?.spooled_at ?? null };
 }
 
 export interface SetAsideSummary {
@@ -123,12 +147,12 @@ export async function listSetAside(db: Db, limit = 100): Promise<SetAsideSummary
 
 /**
  * Puts set-aside records back at the end of the spool (after the cause was fixed, e.g. the broker's
- * `max.message.bytes` raised), in one transaction; `ids` undefined = all. Returns how many moved.
+ * `max.message.bytes` raised), in one transaction. Returns how many moved.
  */
-export async function retrySetAside(db: Kysely<Database>, ids?: number[]): Promise<number> {
+export async function retrySetAside(db: Kysely<Database>, ids: number[] | 'all'): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let query = trx.deleteFrom('ingress_set_aside').returningAll();
-    if (ids) query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
+    if (ids !== 'all') query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
     const rows = await query.execute();
     if (rows.length === 0) return 0;
     const ordered = rows.sort((a, b) => a.id - b.id);
@@ -137,7 +161,7 @@ export async function retrySetAside(db: Kysely<Database>, ids?: number[]): Promi
       ordered.map((r) => ({
         topic: r.topic,
         key: r.record_key,
-        value: r.value,
+        value: JSON.parse(r.value) as unknown,
         headers: r.headers,
         bytes: r.bytes,
       })),
@@ -146,10 +170,10 @@ export async function retrySetAside(db: Kysely<Database>, ids?: number[]): Promi
   });
 }
 
-/** Drops set-aside records for good; `ids` undefined = all. Returns how many went. */
-export async function discardSetAside(db: Db, ids?: number[]): Promise<number> {
+/** Drops set-aside records for good. Returns how many went. */
+export async function discardSetAside(db: Db, ids: number[] | 'all'): Promise<number> {
   let query = db.deleteFrom('ingress_set_aside');
-  if (ids) query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
+  if (ids !== 'all') query = query.where('id', 'in', ids.length > 0 ? ids : [-1]);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }

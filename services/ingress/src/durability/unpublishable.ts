@@ -4,7 +4,6 @@ const RECORD_ERRORS = new Set([
   'RECORD_LIST_TOO_LARGE',
   'INVALID_RECORD',
   'CORRUPT_MESSAGE',
-  'INVALID_TIMESTAMP',
 ]);
 
 /** A value its topic's contract refuses: publishing it would hand consumers a shape they cannot read. */
@@ -15,23 +14,38 @@ export class SchemaInvalidRecord extends Error {
   }
 }
 
+/** A topic no contract is declared for (e.g. a record spooled before a `TOPIC_PREFIX` change). */
+export class UndeclaredTopic extends Error {
+  constructor(topic: string) {
+    super(`no contract is declared for topic ${topic}`);
+    this.name = 'UndeclaredTopic';
+  }
+}
+
+/** An error and what it wraps: `cause`, or kafkajs's `originalError` (its retrier wraps the last failure). */
+function* chain(error: unknown): Generator<Record<string, unknown>> {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
+    yield e as Record<string, unknown>;
+    e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  }
+}
+
+/** Kafka does not know the topic: transient while it is being created, a reason to set aside if it lasts. */
+export function isMissingTopic(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e.type === 'TOPIC_AUTHORIZATION_FAILED') return true;
+  }
+  return false;
+}
+
 /**
  * Why a record can never be published as it is, or undefined when the failure is about Kafka or the registry
  * being unavailable (then the record waits in the spool and is tried again).
  */
 export function unpublishableReason(error: unknown): string | undefined {
-  for (let e = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
-    const { name, type, paths, message } = e as {
-      name?: string;
-      type?: string;
-      paths?: unknown;
-      message?: string;
-    };
-    if (e instanceof SchemaInvalidRecord) return e.message;
-    if (name === 'ConfluentSchemaRegistryValidationError') {
-      return `schema-invalid: ${JSON.stringify(paths ?? message).slice(0, 500)}`;
-    }
-    if (type && RECORD_ERRORS.has(type)) return `kafka refused the record: ${type}`;
+  for (const e of chain(error)) {
+    if (e instanceof SchemaInvalidRecord || e instanceof UndeclaredTopic) return e.message;
+    if (typeof e.type === 'string' && RECORD_ERRORS.has(e.type)) return `kafka refused the record: ${e.type}`;
   }
   return undefined;
 }
