@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { startAudit } from '@df/audit';
 import { ContactData, type EventEnvelope, TOPICS } from '@df/contracts';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
@@ -79,6 +80,7 @@ export async function benchReplay() {
   await producer.disconnect();
 
   const started = performance.now();
+  let firstRowAt: number | undefined;
   const audit = await startAudit(infra);
   const count = async () =>
     Number(
@@ -89,11 +91,23 @@ export async function benchReplay() {
           .executeTakeFirst()
       )?.n,
     );
-  await until('the ledger to hold every event', async () => (await count()) >= n, 600_000);
+  // Polled gently: a count over the growing ledger every few milliseconds would compete with the projection.
+  await until(
+    'the ledger to hold every event',
+    async () => {
+      const rows = await count();
+      if (rows > 0) firstRowAt ??= performance.now();
+      if (rows >= n) return true;
+      await pause(200);
+      return false;
+    },
+    600_000,
+  );
   const seconds = (performance.now() - started) / 1000;
   await audit.stop();
+  const joinSeconds = ((firstRowAt ?? started) - started) / 1000;
   console.log(
-    `replay: ${n} events from offset 0 into the audit ledger in ${seconds.toFixed(1)} s (consumer start and group join included) = ${Math.round(n / seconds)} events/s; published at ${Math.round(n / publishSeconds)} events/s (not timed)`,
+    `replay: ${n} events from offset 0 into the audit ledger in ${seconds.toFixed(1)} s = ${Math.round(n / seconds)} events/s including consumer start and group join (${joinSeconds.toFixed(1)} s to the first row), ${Math.round(n / (seconds - joinSeconds))} events/s after it; published at ${Math.round(n / publishSeconds)} events/s (not timed)`,
   );
   await db.destroy();
   await dropDatabase(url.toString());

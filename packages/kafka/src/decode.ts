@@ -24,7 +24,7 @@ export async function decodeValue<E>(
   if (value === null) throw new PermanentError('empty-record', 'record has no value');
   let decoded: unknown;
   try {
-    decoded = await codec.decode(value);
+    decoded = await codec.unframe(value);
   } catch (error) {
     throw undecodable(error);
   }

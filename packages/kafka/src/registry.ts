@@ -50,6 +50,27 @@ export class SchemaCodec {
     return this.registry.decode(buffer);
   }
 
+  /**
+   * `frame`'s counterpart for consumers, which validate every value against the zod contract the schema is
+   * generated from: the registry client's Ajv pass on top of that cost about 40 % of a projection's CPU.
+   * The schema id must still be one the registry knows (looked up once, then cached by the client).
+   */
+  async unframe(buffer: Buffer): Promise<unknown> {
+    if (buffer.length < 5 || buffer.readUInt8(0) !== 0) {
+      throw Object.assign(new Error('value is not in the Confluent wire format'), {
+        name: 'ConfluentSchemaRegistryArgumentError',
+      });
+    }
+    await this.registry.getSchema(buffer.readInt32BE(1));
+    try {
+      return JSON.parse(buffer.toString('utf8', 5));
+    } catch (error) {
+      throw Object.assign(new Error(`value is not JSON: ${(error as Error).message}`), {
+        name: 'ConfluentSchemaRegistryArgumentError',
+      });
+    }
+  }
+
   /** True when the registry answers its subjects listing. */
   async isReachable(): Promise<boolean> {
     try {
