@@ -1,6 +1,18 @@
+export {
+  type GhlApiSettings,
+  type GhlAppSettings,
+  type GhlAuthSettings,
+  ghlApiEnv,
+  ghlAppEnv,
+  ghlCredentialNames,
+  requireGhlCredentials,
+  toGhlApiSettings,
+  toGhlAppSettings,
+} from './ghl.ts';
 export { type InfrastructureEnv, infrastructureEnv, toInfrastructure } from './infrastructure.ts';
 export { ConfigError, type Env, loadOrExit, parseEnv } from './load.ts';
 export {
+  aes256Key,
   bool,
   brokers,
   list,
@@ -15,4 +27,4 @@ export {
   timeZone,
   url,
 } from './settings.ts';
-export { alowareApiEnv, ghlApiEnv, requireSet, textingApiEnv } from './tools.ts';
+export { alowareApiEnv, requireSet, textingApiEnv } from './tools.ts';

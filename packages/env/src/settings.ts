@@ -163,3 +163,22 @@ export const publicKeyPem = (fallback: string) =>
     },
     fallback,
   );
+
+/**
+ * A 32-byte key (AES-256), as base64/base64url or 64 hex characters. Checked at start so a short or mistyped key
+ * fails there, not at the first token written; never repeated in an error.
+ */
+export const aes256Key = () =>
+  setting(
+    'a 32-byte key, base64 or 64 hex characters',
+    (raw) => {
+      const bytes = /^[0-9a-fA-F]{64}$/.test(raw)
+        ? Buffer.from(raw, 'hex')
+        : /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)
+          ? Buffer.from(raw, 'base64')
+          : undefined;
+      return bytes?.length === 32 ? raw : undefined;
+    },
+    undefined as string | undefined,
+    { secret: true },
+  );

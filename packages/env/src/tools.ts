@@ -1,13 +1,7 @@
 import type { z } from 'zod';
 import { requiredUrl, text, url } from './settings.ts';
 
-/** The tools' API settings, shared by the services that call them (documented in .env.example). */
-export const ghlApiEnv = {
-  GHL_API_KEY: text(),
-  GHL_LOCATION_ID: text(),
-  GHL_BASE_URL: requiredUrl('https://services.leadconnectorhq.com'),
-};
-
+/** The tools' API settings, shared by the services that call them (documented in .env.example; GHL's: ghl.ts). */
 export const alowareApiEnv = {
   ALOWARE_API_TOKEN: text(),
   ALOWARE_BASE_URL: requiredUrl('https://app.aloware.com'),

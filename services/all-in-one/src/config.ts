@@ -3,18 +3,23 @@ import {
   alowareApiEnv,
   type Env,
   ghlApiEnv,
+  ghlCredentialNames,
   type InfrastructureEnv,
   parseEnv,
   requireSet,
   textingApiEnv,
   timeZone,
+  toGhlApiSettings,
   toInfrastructure,
 } from '@df/env';
 import { type IngressConfig, ingressEnvShape, refineIngressEnv, toIngressConfig } from '@df/ingress';
 import { z } from 'zod';
-import type { ToolEndpoints } from './tools.ts';
+import type { SimulatedGhlAuth, ToolEndpoints } from './tools.ts';
 
-const REAL_TOOL_CREDENTIALS = ['GHL_API_KEY', 'GHL_LOCATION_ID', 'ALOWARE_API_TOKEN'] as const;
+/** What the real tools need: GHL's credentials for `GHL_AUTH`'s mode, and Aloware's token. */
+const realToolCredentials = (mode: 'pit' | 'oauth') => [...ghlCredentialNames(mode), 'ALOWARE_API_TOKEN'];
+// Set alone, the encryption key means nothing about which tools to use (the simulated OAuth app uses it too).
+const notToolChoice = new Set(['GHL_TOKEN_ENCRYPTION_KEY']);
 
 /** Every variable the single process reads: the ingress's, the tools', call-sync's. */
 export const SystemEnv = z
@@ -28,9 +33,11 @@ export const SystemEnv = z
   .superRefine((env, ctx) => {
     refineIngressEnv(env, ctx);
     // Some credentials but not all would silently run against the simulators while meaning production.
-    if (REAL_TOOL_CREDENTIALS.some((name) => env[name] !== undefined)) {
-      const why = `(the real tools need all of ${REAL_TOOL_CREDENTIALS.join(', ')}; set none to use the simulators)`;
-      requireSet(env, ctx, REAL_TOOL_CREDENTIALS, why);
+    const names = realToolCredentials(env.GHL_AUTH);
+    const record = env as Record<string, unknown>;
+    if (names.some((name) => !notToolChoice.has(name) && record[name] !== undefined)) {
+      const why = `(the real tools need all of ${names.join(', ')}; set none to use the simulators)`;
+      requireSet(env, ctx, names, why);
     }
   });
 
@@ -39,23 +46,33 @@ export interface SystemConfig {
   ingress: IngressConfig;
   /** The real tools, or null: the simulators stand in. */
   tools: ToolEndpoints | null;
+  /**
+   * With the simulators, how their GHL is called: its PIT, or (`GHL_AUTH=oauth`) its OAuth app, with tokens the
+   * install callback stores encrypted under this key (`GHL_TOKEN_ENCRYPTION_KEY`, else one generated per start).
+   */
+  simulatedGhlAuth: SimulatedGhlAuth;
   callNoteTimeZone: string;
 }
 
 /** Parses the process's environment once; throws a ConfigError naming every refused variable. */
 export function loadSystemConfig(env: Env): SystemConfig {
   const e = parseEnv(SystemEnv, env);
-  const real = e.GHL_API_KEY && e.GHL_LOCATION_ID && e.ALOWARE_API_TOKEN;
+  // The refinement refused a partial set: any one name of the mode's means all of them are here.
+  const real = e.GHL_LOCATION_ID !== undefined && e.ALOWARE_API_TOKEN !== undefined;
   return {
     infrastructure: toInfrastructure(e),
     ingress: toIngressConfig(e),
     tools: real
       ? {
-          ghl: { baseUrl: e.GHL_BASE_URL, locationId: e.GHL_LOCATION_ID!, token: e.GHL_API_KEY! },
+          ghl: toGhlApiSettings(e),
           aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
           texting: { baseUrl: e.TEXTING_BASE_URL ?? '', apiKey: e.TEXTING_API_KEY ?? '' },
         }
       : null,
+    simulatedGhlAuth:
+      e.GHL_AUTH === 'oauth'
+        ? { type: 'oauth', ...(e.GHL_TOKEN_ENCRYPTION_KEY && { encryptionKey: e.GHL_TOKEN_ENCRYPTION_KEY }) }
+        : { type: 'pit' },
     callNoteTimeZone: e.CALL_NOTE_TIME_ZONE,
   };
 }

@@ -10,7 +10,8 @@ import {
   startContactSync,
 } from '@df/contact-sync';
 import type { Database } from '@df/db';
-import { createGhlClient } from '@df/ghl-client';
+import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
+import { createSharedGhlClient } from '@df/ghl-store';
 import { startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
 import {
@@ -22,7 +23,13 @@ import {
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
 import type { SystemConfig } from './config.ts';
-import { type SimulatorOptions, type Simulators, startSimulators, type ToolEndpoints } from './tools.ts';
+import {
+  type SimulatorOptions,
+  type Simulators,
+  startSimulators,
+  type ToolEndpoints,
+  withSimulatedGhlAuth,
+} from './tools.ts';
 
 export interface SystemOptions {
   /** The parsed environment (`loadSystemConfig`); tests pass `loadSystemConfig({})`. */
@@ -74,7 +81,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await provisionEventBus(infra, options.partitions);
 
   const simulated = config.tools ? null : await startSimulators(options.simulators);
-  const tools = config.tools ?? simulated!.endpoints;
+  const tools = config.tools ?? withSimulatedGhlAuth(simulated!, config.simulatedGhlAuth);
   const base = config.ingress;
   // Credentials not configured are generated: the simulators are then told them (below).
   const secret = () => randomBytes(16).toString('hex');
@@ -114,12 +121,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   );
   simulated?.simulators.connect(ingress.url, { alowareUser, alowarePass, textingSecret });
 
-  const ghl = createGhlClient({
-    locationId: tools.ghl.locationId,
-    auth: { type: 'pit', token: tools.ghl.token },
-    baseUrl: tools.ghl.baseUrl,
-    onCall: (info) => metrics.ghlCall(info),
-  });
+  const { locationId, baseUrl, auth } = tools.ghl;
+  const onCall: GhlClientOptions['onCall'] = (info) => metrics.ghlCall(info);
+  // OAuth tokens live in Postgres (the install callback stores them), so that client reads and refreshes them
+  // there, under the shared budget; a PIT client keeps the process's own limiter.
+  const ghl =
+    auth.type === 'oauth'
+      ? createSharedGhlClient({ db: infra.db, locationId, baseUrl, auth, onCall })
+      : createGhlClient({ locationId, baseUrl, auth, onCall });
   const aloware = createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken });
   const audit = await startAudit(infra, metrics);
   const contactTools = createContactTools(ghl, aloware);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { GhlApiSettings } from '@df/env';
 import {
   type AlowareSimulator,
   type GhlSigningKeys,
@@ -11,16 +12,13 @@ import {
 
 /** Where the three tools are: real ones from credentials, or the built-in simulators standing in. */
 export interface ToolEndpoints {
-  ghl: {
-    baseUrl: string;
-    locationId: string;
-    token: string;
-    webhookPublicKey?: string;
-    webhookLegacyPublicKey?: string;
-  };
+  ghl: GhlApiSettings & { webhookPublicKey?: string; webhookLegacyPublicKey?: string };
   aloware: { baseUrl: string; apiToken: string };
   texting: { baseUrl: string; apiKey: string };
 }
+
+/** How the simulated GHL is called: its PIT, or its OAuth app with tokens stored under `encryptionKey`. */
+export type SimulatedGhlAuth = { type: 'pit' } | { type: 'oauth'; encryptionKey?: string };
 
 export interface Simulators {
   ghl: GhlSimulator;
@@ -86,7 +84,7 @@ export async function startSimulators(options: SimulatorOptions = {}) {
     ghl: {
       baseUrl: ghl.url,
       locationId: ghl.locationId,
-      token: ghl.pitToken,
+      auth: { type: 'pit', token: ghl.pitToken },
       webhookPublicKey: ghl.publicKeys.ed25519Pem,
       webhookLegacyPublicKey: ghl.publicKeys.rsaPem,
     },
@@ -94,4 +92,19 @@ export async function startSimulators(options: SimulatorOptions = {}) {
     texting: { baseUrl: texting.url, apiKey: texting.apiKey },
   };
   return { simulators, endpoints };
+}
+
+/**
+ * The simulated GHL called with its OAuth app instead of its PIT (`GHL_AUTH=oauth` without real credentials):
+ * no token exists until the app is installed through the ingress's `/oauth/callback`, as with the real GHL.
+ */
+export function withSimulatedGhlAuth(
+  started: { simulators: Simulators; endpoints: ToolEndpoints },
+  auth: SimulatedGhlAuth,
+): ToolEndpoints {
+  const { endpoints, simulators } = started;
+  if (auth.type === 'pit') return endpoints;
+  const encryptionKey = auth.encryptionKey ?? randomBytes(32).toString('base64');
+  const app = simulators.ghl.oauthClient;
+  return { ...endpoints, ghl: { ...endpoints.ghl, auth: { type: 'oauth', ...app, encryptionKey } } };
 }

@@ -30,10 +30,33 @@ describe('all-in-one settings', () => {
       TEXTING_BASE_URL: 'https://texting.example.com',
     });
     expect(config.tools).toEqual({
-      ghl: { baseUrl: 'https://services.leadconnectorhq.com', locationId: 'loc-1', token: 'pit-1' },
+      ghl: {
+        baseUrl: 'https://services.leadconnectorhq.com',
+        locationId: 'loc-1',
+        auth: { type: 'pit', token: 'pit-1' },
+      },
       aloware: { baseUrl: 'https://app.aloware.com', apiToken: 'tok-1' },
       texting: { baseUrl: 'https://texting.example.com', apiKey: '' },
     });
+  });
+
+  it('calls the real GHL with the OAuth app, or the simulated one, when GHL_AUTH=oauth', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const app = { GHL_AUTH: 'oauth', GHL_CLIENT_ID: 'app-1', GHL_CLIENT_SECRET: 'shh' };
+    const tools = { ...app, GHL_LOCATION_ID: 'loc-1', ALOWARE_API_TOKEN: 'tok-1' };
+    expect(refusal(tools)).toContain('GHL_TOKEN_ENCRYPTION_KEY: required (the real tools need all of');
+    const real = loadSystemConfig({ ...tools, GHL_TOKEN_ENCRYPTION_KEY: key });
+    expect(real.tools?.ghl.auth).toEqual({
+      type: 'oauth',
+      clientId: 'app-1',
+      clientSecret: 'shh',
+      encryptionKey: key,
+    });
+    // No credentials: the simulated GHL's own OAuth app, tokens under the configured key.
+    const simulated = loadSystemConfig({ GHL_AUTH: 'oauth', GHL_TOKEN_ENCRYPTION_KEY: key });
+    expect(simulated.tools).toBeNull();
+    expect(simulated.simulatedGhlAuth).toEqual({ type: 'oauth', encryptionKey: key });
+    expect(loadSystemConfig({}).simulatedGhlAuth).toEqual({ type: 'pit' });
   });
 
   it('refuses some tool credentials without the others, rather than quietly using the simulators', () => {

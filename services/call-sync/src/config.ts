@@ -1,11 +1,13 @@
 import {
   type Env,
+  type GhlApiSettings,
   ghlApiEnv,
   type InfrastructureEnv,
   infrastructureEnv,
   parseEnv,
-  requireSet,
+  requireGhlCredentials,
   timeZone,
+  toGhlApiSettings,
   toInfrastructure,
 } from '@df/env';
 import { z } from 'zod';
@@ -18,13 +20,12 @@ export const CallSyncEnv = z
     ...ghlApiEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
   })
-  .superRefine((env, ctx) =>
-    requireSet(env, ctx, ['GHL_LOCATION_ID', 'GHL_API_KEY'], '(call-sync writes notes and tags to GHL)'),
-  );
+  .superRefine((env, ctx) => requireGhlCredentials(env, ctx, '(call-sync writes notes and tags to GHL)'));
 
 export interface CallSyncSettings {
   infrastructure: InfrastructureEnv;
-  ghl: { baseUrl: string; locationId: string; token: string };
+  /** A PIT, or OAuth tokens from the store the install callback fills (`GHL_AUTH`). */
+  ghl: GhlApiSettings;
   callNoteTimeZone: string;
 }
 
@@ -33,8 +34,8 @@ export function loadCallSyncSettings(env: Env): CallSyncSettings {
   const e = parseEnv(CallSyncEnv, env);
   return {
     infrastructure: toInfrastructure(e),
-    // requireSet refused the environment when one of these was missing.
-    ghl: { baseUrl: e.GHL_BASE_URL, locationId: e.GHL_LOCATION_ID!, token: e.GHL_API_KEY! },
+    // The refinement refused the environment when one of these was missing.
+    ghl: toGhlApiSettings(e),
     callNoteTimeZone: e.CALL_NOTE_TIME_ZONE,
   };
 }

@@ -12,12 +12,7 @@ const settings = loadOrExit('call-sync', () => loadCallSyncSettings(process.env)
 const log = createLogger({ service: 'call-sync' }, { level: settings.infrastructure.logLevel });
 const infra = connectInfrastructure({ ...settings.infrastructure, clientId: 'call-sync', log });
 // The location's GHL budget (and OAuth tokens) live in Postgres: every instance of every service shares them.
-const ghl = createSharedGhlClient({
-  db: infra.db,
-  locationId: settings.ghl.locationId,
-  auth: { type: 'pit', token: settings.ghl.token },
-  baseUrl: settings.ghl.baseUrl,
-});
+const ghl = createSharedGhlClient({ db: infra.db, ...settings.ghl });
 const service = await startCallSync(infra, createCallTools(ghl), {
   ...DEFAULT_FLUSH_CONFIG,
   timeZone: settings.callNoteTimeZone,

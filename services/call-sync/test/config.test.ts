@@ -23,7 +23,7 @@ describe('call-sync settings', () => {
     expect(settings.ghl).toEqual({
       baseUrl: 'https://services.leadconnectorhq.com',
       locationId: 'loc-1',
-      token: 'pit-1',
+      auth: { type: 'pit', token: 'pit-1' },
     });
     expect(settings.callNoteTimeZone).toBe('Europe/Paris');
     expect(loadCallSyncSettings(credentials).callNoteTimeZone).toBe(DEFAULT_FLUSH_CONFIG.timeZone);
@@ -32,6 +32,13 @@ describe('call-sync settings', () => {
   it('names the missing GHL credentials', () => {
     expect(refusal({})).toContain('GHL_LOCATION_ID: required (call-sync writes notes and tags to GHL)');
     expect(refusal({})).toContain('GHL_API_KEY: required');
+  });
+
+  it('names what GHL_AUTH=oauth needs instead of the PIT', () => {
+    const message = refusal({ GHL_AUTH: 'oauth', GHL_LOCATION_ID: 'loc-1' });
+    expect(message).toContain('GHL_CLIENT_ID: required with GHL_AUTH=oauth (call-sync writes notes');
+    expect(message).toContain('GHL_TOKEN_ENCRYPTION_KEY: required with GHL_AUTH=oauth');
+    expect(message).not.toContain('GHL_API_KEY');
   });
 
   it('refuses a time zone it cannot format times in, naming it', () => {

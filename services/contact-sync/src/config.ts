@@ -1,11 +1,14 @@
 import {
   alowareApiEnv,
   type Env,
+  type GhlApiSettings,
   ghlApiEnv,
   type InfrastructureEnv,
   infrastructureEnv,
   parseEnv,
+  requireGhlCredentials,
   requireSet,
+  toGhlApiSettings,
   toInfrastructure,
 } from '@df/env';
 import { z } from 'zod';
@@ -13,18 +16,16 @@ import { z } from 'zod';
 /** Every variable contact-sync reads on its own (the all-in-one process reads the same through its schema). */
 export const ContactSyncEnv = z
   .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv })
-  .superRefine((env, ctx) =>
-    requireSet(
-      env,
-      ctx,
-      ['GHL_LOCATION_ID', 'GHL_API_KEY', 'ALOWARE_API_TOKEN'],
-      '(contact-sync writes to GHL and Aloware)',
-    ),
-  );
+  .superRefine((env, ctx) => {
+    const why = '(contact-sync writes to GHL and Aloware)';
+    requireGhlCredentials(env, ctx, why);
+    requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
+  });
 
 export interface ContactSyncSettings {
   infrastructure: InfrastructureEnv;
-  ghl: { baseUrl: string; locationId: string; token: string };
+  /** A PIT, or OAuth tokens from the store the install callback fills (`GHL_AUTH`). */
+  ghl: GhlApiSettings;
   aloware: { baseUrl: string; apiToken: string };
 }
 
@@ -33,8 +34,8 @@ export function loadContactSyncSettings(env: Env): ContactSyncSettings {
   const e = parseEnv(ContactSyncEnv, env);
   return {
     infrastructure: toInfrastructure(e),
-    // requireSet refused the environment when one of these was missing.
-    ghl: { baseUrl: e.GHL_BASE_URL, locationId: e.GHL_LOCATION_ID!, token: e.GHL_API_KEY! },
+    // The refinements refused the environment when one of these was missing.
+    ghl: toGhlApiSettings(e),
     aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
   };
 }

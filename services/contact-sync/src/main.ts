@@ -14,12 +14,7 @@ const log = createLogger({ service: 'contact-sync' }, { level: settings.infrastr
 const aloware = createAlowareClient(settings.aloware);
 const infra = connectInfrastructure({ ...settings.infrastructure, clientId: 'contact-sync', log });
 // The location's GHL budget (and OAuth tokens) live in Postgres: every instance of every service shares them.
-const ghl = createSharedGhlClient({
-  db: infra.db,
-  locationId: settings.ghl.locationId,
-  auth: { type: 'pit', token: settings.ghl.token },
-  baseUrl: settings.ghl.baseUrl,
-});
+const ghl = createSharedGhlClient({ db: infra.db, ...settings.ghl });
 const service = await startContactSync(infra, createContactTools(ghl, aloware));
 log.info('contact-sync consuming');
 stopOnSignals([service.stop, () => infra.db.destroy()], (message) => log.info(message));

@@ -20,7 +20,11 @@ describe('contact-sync settings', () => {
   it('reads the tools and the servers it is wired to', () => {
     expect(loadContactSyncSettings({ ...credentials, KAFKA_BROKERS: 'k1:9092, k2:9092' })).toEqual({
       infrastructure: expect.objectContaining({ kafkaBrokers: ['k1:9092', 'k2:9092'], logLevel: 'info' }),
-      ghl: { baseUrl: 'https://services.leadconnectorhq.com', locationId: 'loc-1', token: 'pit-1' },
+      ghl: {
+        baseUrl: 'https://services.leadconnectorhq.com',
+        locationId: 'loc-1',
+        auth: { type: 'pit', token: 'pit-1' },
+      },
       aloware: { baseUrl: 'https://app.aloware.com', apiToken: 'tok-1' },
     });
   });
@@ -30,6 +34,39 @@ describe('contact-sync settings', () => {
     expect(message).toContain('GHL_LOCATION_ID: required (contact-sync writes to GHL and Aloware)');
     expect(message).toContain('ALOWARE_API_TOKEN: required');
     expect(message).not.toContain('GHL_API_KEY:');
+  });
+
+  it('calls GHL with the OAuth app when GHL_AUTH=oauth, naming what that mode needs', () => {
+    const oauth = { GHL_AUTH: 'oauth', GHL_LOCATION_ID: 'loc-1', ALOWARE_API_TOKEN: 'tok-1' };
+    const message = refusal(oauth);
+    expect(message).toContain('GHL_CLIENT_ID: required with GHL_AUTH=oauth (contact-sync writes to GHL');
+    expect(message).toContain('GHL_CLIENT_SECRET: required with GHL_AUTH=oauth');
+    expect(message).toContain('GHL_TOKEN_ENCRYPTION_KEY: required with GHL_AUTH=oauth');
+    expect(message).not.toContain('GHL_API_KEY');
+    const key = 'ab'.repeat(32);
+    const settings = loadContactSyncSettings({
+      ...oauth,
+      GHL_CLIENT_ID: 'app-1',
+      GHL_CLIENT_SECRET: 'shh',
+      GHL_TOKEN_ENCRYPTION_KEY: key,
+    });
+    expect(settings.ghl.auth).toEqual({
+      type: 'oauth',
+      clientId: 'app-1',
+      clientSecret: 'shh',
+      encryptionKey: key,
+    });
+  });
+
+  it('refuses an encryption key that is not 32 bytes, without repeating it', () => {
+    const message = refusal({ ...credentials, GHL_TOKEN_ENCRYPTION_KEY: 'c2hvcnQta2V5' });
+    expect(message).toContain(
+      'GHL_TOKEN_ENCRYPTION_KEY: expected a 32-byte key, base64 or 64 hex characters, (value not shown)',
+    );
+    expect(message).not.toContain('c2hvcnQta2V5');
+    expect(refusal({ ...credentials, GHL_AUTH: 'token' })).toContain(
+      'GHL_AUTH: expected one of pit, oauth, got "token"',
+    );
   });
 
   it.each([
