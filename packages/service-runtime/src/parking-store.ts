@@ -167,7 +167,7 @@ export class PgParkingStore implements ParkingStore {
         join.onRef('r.group_id', '=', 'k.group_id').onRef('r.key', '=', 'k.key'),
       )
       .select(['k.key', 'k.parked_at', 'k.next_retry_at', 'k.retries', 'k.last_error'])
-      .select((eb) => eb.fn.count<string>('r.id').as('records'))
+      .select((eb) => eb.fn.count<number>('r.id').as('records'))
       .where('k.group_id', '=', group)
       .groupBy(['k.key', 'k.parked_at', 'k.next_retry_at', 'k.retries', 'k.last_error'])
       .orderBy('k.parked_at')

@@ -58,6 +58,11 @@ describe('parking a key in Postgres (real broker, real database)', () => {
       { key: 'bad', offset: '2', reason: 'behind-parked-key', attempts: 1 },
     ]);
 
+    // What `npm run parked -- list` shows an operator.
+    expect(await new PgParkingStore(database.db).list(where.groupId)).toMatchObject([
+      { key: 'bad', records: 2, retries: 0, last_error: 'GHL 503' },
+    ]);
+
     // A record arriving while the key is parked queues behind it instead of overtaking.
     await h.publish(where.topic, [{ key: 'bad', n: 4 }]);
     await waitFor(
