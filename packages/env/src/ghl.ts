@@ -21,7 +21,6 @@ export const ghlApiEnv = {
   GHL_LOCATION_ID: text(),
 };
 
-type GhlAppParsed = z.output<z.ZodObject<typeof ghlAppEnv>>;
 type GhlApiParsed = z.output<z.ZodObject<typeof ghlApiEnv>>;
 
 /** The names that must be set for `GHL_AUTH`'s mode (the location's id is always needed). */
@@ -72,15 +71,4 @@ export function toGhlApiSettings(e: GhlApiParsed): GhlApiSettings {
           encryptionKey: e.GHL_TOKEN_ENCRYPTION_KEY!,
         };
   return { baseUrl: e.GHL_BASE_URL, locationId: e.GHL_LOCATION_ID!, auth };
-}
-
-/** The app's settings with `GHL_AUTH=oauth` (null with a PIT); call once the oauth names were required. */
-export function toGhlAppSettings(e: GhlAppParsed): GhlAppSettings | null {
-  if (e.GHL_AUTH !== 'oauth') return null;
-  return {
-    baseUrl: e.GHL_BASE_URL,
-    clientId: e.GHL_CLIENT_ID!,
-    clientSecret: e.GHL_CLIENT_SECRET!,
-    encryptionKey: e.GHL_TOKEN_ENCRYPTION_KEY!,
-  };
 }

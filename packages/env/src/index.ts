@@ -7,7 +7,6 @@ export {
   ghlCredentialNames,
   requireGhlCredentials,
   toGhlApiSettings,
-  toGhlAppSettings,
 } from './ghl.ts';
 export { type InfrastructureEnv, infrastructureEnv, toInfrastructure } from './infrastructure.ts';
 export { ConfigError, type Env, loadOrExit, parseEnv } from './load.ts';

@@ -110,6 +110,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         rsaPublicKey: tools.ghl.webhookLegacyPublicKey ?? base.ghl.rsaPublicKey,
       },
       texting: { ...base.texting, signingSecrets: [textingSecret, ...base.texting.signingSecrets.slice(1)] },
+      // The app the services call GHL with (real, or the simulator's): its installs arrive at /oauth/callback.
+      ghlApp: tools.ghl.auth.type === 'oauth' ? { baseUrl: tools.ghl.baseUrl, ...tools.ghl.auth } : null,
     },
     {
       kafkaBrokers: options.kafkaBrokers,

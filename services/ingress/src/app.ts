@@ -1,6 +1,8 @@
+import type { Database } from '@df/db';
 import type { Logger, MetricsRegistry } from '@df/telemetry';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
+import type { Kysely } from 'kysely';
 import { AuthFailure } from './auth/failure.ts';
 import type { GhlVerifier } from './auth/ghl-signature.ts';
 import type { IngressConfig } from './config.ts';
@@ -8,6 +10,7 @@ import type { DurablePublisher } from './durability/durable-publisher.ts';
 import { errorBoundary } from './http/errors.ts';
 import type { IngressMetrics } from './metrics.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerOAuthCallbackRoute } from './routes/oauth-callback.ts';
 import { registerOperatorRoutes } from './routes/operator.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 
@@ -16,6 +19,8 @@ export interface IngressAppDeps {
   publisher: DurablePublisher;
   metrics: IngressMetrics;
   ghlVerifier: GhlVerifier;
+  /** The install callback stores tokens here (the spool's database). */
+  db: Kysely<Database>;
   log: Logger;
   readiness: () => Promise<{ kafka: boolean; registry: boolean; spool: boolean }>;
   extraMetrics: MetricsRegistry[];
@@ -39,6 +44,8 @@ export function createIngressApp(deps: IngressAppDeps): Koa {
     defaultTenant: config.aloware.defaultTenant,
     topicPrefix: config.topicPrefix,
   });
+  // Without the marketplace app configured there is no such route (404): nothing to probe.
+  if (config.ghlApp) registerOAuthCallbackRoute(router, { app: config.ghlApp, db: deps.db, log });
   registerHealthRoutes(router, {
     registries: [metrics.registry, ...deps.extraMetrics],
     operatorToken: config.operatorToken,

@@ -1,6 +1,9 @@
 import {
   bool,
   type Env,
+  type GhlAppSettings,
+  ghlAppEnv,
+  ghlCredentialNames,
   type InfrastructureEnv,
   infrastructureEnv,
   list,
@@ -8,6 +11,7 @@ import {
   port,
   positiveInt,
   publicKeyPem,
+  requireSet,
   text,
   timeZone,
   toInfrastructure,
@@ -41,6 +45,8 @@ export interface IngressConfig {
     defaultTenant: string;
   };
   operatorToken?: string;
+  /** The GHL marketplace app (`GHL_AUTH=oauth`): `/oauth/callback` is served only with it. */
+  ghlApp: GhlAppSettings | null;
   publishTimeoutMs: number;
   /** Prepended to every topic name: isolates tests and lets several environments share one cluster. */
   topicPrefix: string;
@@ -80,6 +86,8 @@ export const ingressEnvShape = {
   TEXTING_WEBHOOK_MAX_SKEW_SECONDS: positiveInt(300, 'seconds'),
   TEXTING_ACCOUNT_ID: text('texting'),
   OPERATOR_TOKEN: text(),
+  // The install callback exchanges codes at GHL_BASE_URL with the app's credentials and stores the tokens.
+  ...ghlAppEnv,
 };
 
 type ParsedIngressEnv = z.output<z.ZodObject<typeof ingressEnvShape>>;
@@ -96,7 +104,15 @@ export function refineIngressEnv(env: ParsedIngressEnv, ctx: z.RefinementCtx) {
   }
 }
 
-export const IngressEnv = z.object(ingressEnvShape).superRefine(refineIngressEnv);
+export const IngressEnv = z.object(ingressEnvShape).superRefine((env, ctx) => {
+  refineIngressEnv(env, ctx);
+  // The ingress needs no location: an install names its own. (The all-in-one process decides this itself, since
+  // its simulated GHL brings its own app.)
+  if (env.GHL_AUTH === 'oauth') {
+    const names = ghlCredentialNames('oauth').filter((name) => name !== 'GHL_LOCATION_ID');
+    requireSet(env, ctx, names, 'with GHL_AUTH=oauth (the ingress serves /oauth/callback)');
+  }
+});
 
 /** The ingress process's settings: its own, and the servers it is wired to. */
 export interface IngressSettings {
@@ -137,6 +153,15 @@ export function toIngressConfig(e: ParsedIngressEnv): IngressConfig {
       defaultTenant: e.TEXTING_ACCOUNT_ID,
     },
     operatorToken: e.OPERATOR_TOKEN,
+    ghlApp:
+      e.GHL_AUTH === 'oauth' && e.GHL_CLIENT_ID && e.GHL_CLIENT_SECRET && e.GHL_TOKEN_ENCRYPTION_KEY
+        ? {
+            baseUrl: e.GHL_BASE_URL,
+            clientId: e.GHL_CLIENT_ID,
+            clientSecret: e.GHL_CLIENT_SECRET,
+            encryptionKey: e.GHL_TOKEN_ENCRYPTION_KEY,
+          }
+        : null,
     publishTimeoutMs: e.INGRESS_PUBLISH_TIMEOUT_MS,
     topicPrefix: e.TOPIC_PREFIX,
     maxRecordBytes: e.INGRESS_MAX_RECORD_BYTES,

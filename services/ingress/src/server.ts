@@ -68,6 +68,7 @@ export async function startIngress(
     publisher,
     metrics,
     ghlVerifier: createGhlVerifier(config.ghl),
+    db,
     extraMetrics: infra.extraMetrics ?? [],
     log,
     readiness: async () => {

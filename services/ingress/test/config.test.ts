@@ -113,6 +113,30 @@ describe('ingress settings', () => {
     expect(message).toContain('GHL_WEBHOOK_MAX_SKEW_SECONDS:');
   });
 
+  it('serves the install callback only with GHL_AUTH=oauth and the app it needs, named when missing', () => {
+    expect(loadIngressSettings({}).config.ghlApp).toBeNull();
+    const message = refusal({ GHL_AUTH: 'oauth', GHL_CLIENT_ID: 'app-1' });
+    expect(message).toContain(
+      'GHL_CLIENT_SECRET: required with GHL_AUTH=oauth (the ingress serves /oauth/callback)',
+    );
+    expect(message).toContain('GHL_TOKEN_ENCRYPTION_KEY: required');
+    // The ingress serves every location that installs the app: it needs none of its own.
+    expect(message).not.toContain('GHL_LOCATION_ID');
+    const key = 'A'.repeat(43) + '=';
+    const app = {
+      GHL_AUTH: 'oauth',
+      GHL_CLIENT_ID: 'app-1',
+      GHL_CLIENT_SECRET: 's',
+      GHL_TOKEN_ENCRYPTION_KEY: key,
+    };
+    expect(loadIngressSettings(app).config.ghlApp).toEqual({
+      baseUrl: 'https://services.leadconnectorhq.com',
+      clientId: 'app-1',
+      clientSecret: 's',
+      encryptionKey: key,
+    });
+  });
+
   it('refuses a spool batch smaller than the largest record it may have to drain', () => {
     expect(refusal({ INGRESS_MAX_RECORD_BYTES: '2000', INGRESS_SPOOL_BATCH_BYTES: '1000' })).toContain(
       'INGRESS_SPOOL_BATCH_BYTES: must be at least INGRESS_MAX_RECORD_BYTES (2000)',

@@ -81,6 +81,8 @@ export async function startTestIngress(
     topicBrokers?: string[];
     database?: TestDatabase;
     onAcceptStep?: IngressInfrastructure['onAcceptStep'];
+    /** Receives the ingress's log lines (default: errors only, on stdout). */
+    log?: IngressInfrastructure['log'];
   } = {},
 ): Promise<IngressUnderTest> {
   const config = testIngressConfig(overrides);
@@ -96,7 +98,7 @@ export async function startTestIngress(
     kafkaBrokers: infra.kafkaBrokers ?? testStack().kafkaBrokers,
     schemaRegistryUrl: testStack().schemaRegistryUrl,
     db: database.db,
-    log: createLogger({ service: 'ingress-test' }, { level: 'error' }),
+    log: infra.log ?? createLogger({ service: 'ingress-test' }, { level: 'error' }),
     onAcceptStep: infra.onAcceptStep,
   });
   const codec = testCodec();
