@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppLifecycleData } from './app.ts';
 import { AppointmentData, UnknownData } from './appointment.ts';
 import { CallData } from './call.ts';
 import { ContactData } from './contact.ts';
@@ -67,6 +68,9 @@ const definitions = [
   defineEvent('consent.opted_in', 'contact', ConsentData),
   defineEvent('consent.help_requested', 'contact', ConsentData),
   defineEvent('appointment.recorded', 'appointment', AppointmentData),
+  // The GHL marketplace app's lifecycle: an uninstall makes the location's OAuth tokens unusable.
+  defineEvent('app.installed', 'app', AppLifecycleData),
+  defineEvent('app.uninstalled', 'app', AppLifecycleData),
   defineEvent('unknown', 'unknown', UnknownData),
 ] as const;
 

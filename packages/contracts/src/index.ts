@@ -1,3 +1,4 @@
+export { AppLifecycleData } from './app.ts';
 export { AppointmentData, UnknownData } from './appointment.ts';
 export { CallData } from './call.ts';
 export { Command, type CommandType } from './command.ts';

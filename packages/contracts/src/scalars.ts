@@ -13,7 +13,7 @@ export const Tenant = z.string().min(1);
 export const EventSource = z.enum(['aloware', 'ghl', 'texting', 'operator']);
 export type EventSource = z.infer<typeof EventSource>;
 
-export const EntityType = z.enum(['contact', 'call', 'message', 'note', 'appointment', 'unknown']);
+export const EntityType = z.enum(['contact', 'call', 'message', 'note', 'appointment', 'app', 'unknown']);
 export type EntityType = z.infer<typeof EntityType>;
 
 export const Direction = z.enum(['inbound', 'outbound']);

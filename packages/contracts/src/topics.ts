@@ -15,6 +15,8 @@ export const CONSUMER_GROUPS = [
   'list-sync',
   'messaging-relay',
   'audit',
+  // Marks a location's OAuth connection unusable when GHL reports the app uninstalled.
+  'ghl-app',
 ] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 

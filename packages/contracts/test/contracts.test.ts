@@ -173,7 +173,14 @@ describe('topics', () => {
   it('declares one single-partition dead-letter topic per consumer group', () => {
     const dlqs = TOPIC_DECLARATIONS.filter((t) => t.name.endsWith('.dlq'));
     expect(dlqs.map((t) => t.name).sort()).toEqual(
-      ['audit.dlq', 'call-sync.dlq', 'contact-sync.dlq', 'list-sync.dlq', 'messaging-relay.dlq'].sort(),
+      [
+        'audit.dlq',
+        'call-sync.dlq',
+        'contact-sync.dlq',
+        'ghl-app.dlq',
+        'list-sync.dlq',
+        'messaging-relay.dlq',
+      ].sort(),
     );
     expect(dlqs.every((t) => t.partitions === 1)).toBe(true);
   });

@@ -44,8 +44,14 @@ export async function completeGhlInstall(
 
 /**
  * GHL's `AppUninstall` webhook: the tokens are dead. The connection is marked broken (not deleted, so the reason
- * stays visible) and clients fail fast with `auth_broken` instead of trying to refresh.
+ * stays visible) and clients fail fast with `auth_broken` instead of trying to refresh. `receivedAt` (when the
+ * webhook arrived) spares tokens stored after it: an uninstall handled late must not break a re-install.
+ * Resolves to whether a connection was marked.
  */
-export async function recordGhlUninstall(app: GhlAppCredentials, locationId: string): Promise<void> {
-  await storeFor(app).markBroken(locationId, 'app uninstalled');
+export async function recordGhlUninstall(
+  app: GhlAppCredentials,
+  locationId: string,
+  receivedAt?: Date,
+): Promise<{ marked: boolean }> {
+  return { marked: await storeFor(app).markBrokenIfWrittenBefore(locationId, 'app uninstalled', receivedAt) };
 }

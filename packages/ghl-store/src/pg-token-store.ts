@@ -26,11 +26,25 @@ export class PgGhlTokenStore implements GhlTokenStore {
   }
 
   async markBroken(locationId: string, reason: string): Promise<void> {
-    await this.db
+    await this.markBrokenIfWrittenBefore(locationId, reason);
+  }
+
+  /**
+   * Marks the connection broken only if its tokens were stored before `writtenBefore` (when given): a later
+   * install's tokens stay usable. Resolves to whether a connection was marked.
+   */
+  async markBrokenIfWrittenBefore(
+    locationId: string,
+    reason: string,
+    writtenBefore?: Date,
+  ): Promise<boolean> {
+    let update = this.db
       .updateTable('ghl_oauth_connections')
       .set({ status: 'broken', broken_reason: reason, broken_at: new Date(), updated_at: new Date() })
-      .where('location_id', '=', locationId)
-      .execute();
+      .where('location_id', '=', locationId);
+    if (writtenBefore) update = update.where('updated_at', '<', writtenBefore);
+    const [result] = await update.execute();
+    return (result?.numUpdatedRows ?? 0n) > 0n;
   }
 
   exclusive(

@@ -12,7 +12,7 @@ import {
 import type { Database } from '@df/db';
 import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
 import { createSharedGhlClient } from '@df/ghl-store';
-import { startIngress } from '@df/ingress';
+import { startGhlAppLifecycle, startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
 import {
   connectInfrastructure,
@@ -155,6 +155,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     metrics,
   );
 
+  // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).
+  const ghlApp =
+    auth.type === 'oauth' ? await startGhlAppLifecycle(infra, { baseUrl, ...auth }, { metrics }) : null;
+
   return {
     infra,
     ingressUrl: ingress.url,
@@ -165,7 +169,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
       await ingress.close();
-      await Promise.all([audit.stop(), contactSync.stop(), callSync.stop()]);
+      await Promise.all([audit.stop(), contactSync.stop(), callSync.stop(), ghlApp?.stop()]);
       await simulated?.simulators.close();
     },
   };

@@ -6,4 +6,5 @@ export {
   refineIngressEnv,
   toIngressConfig,
 } from './config.ts';
+export { GHL_APP_GROUP, handleAppUninstalled, startGhlAppLifecycle } from './ghl-app/lifecycle.ts';
 export { type RunningIngress, startIngress } from './server.ts';

@@ -8,8 +8,8 @@ const options = { now: fixedNow };
 
 // Per page, the types of its examples in order (the pages' doc bugs included, see ghl-api.md §4.2).
 const expectedTypes: Record<string, string[][]> = {
-  'AppInstall.md': [['unknown'], ['unknown'], ['unknown']],
-  'AppUninstall.md': [['unknown'], ['unknown']],
+  'AppInstall.md': [['app.installed'], ['app.installed'], ['app.installed']],
+  'AppUninstall.md': [['app.uninstalled'], ['app.uninstalled']],
   'AppointmentCreate.md': [['appointment.recorded']],
   'AppointmentDelete.md': [['appointment.recorded']],
   'AppointmentUpdate.md': [['appointment.recorded']],
@@ -270,15 +270,29 @@ describe('normalizeGhl', () => {
     expect(() => normalizeGhlProvider(ghlExample('ContactUpdate.md'), fixedNow)).toThrow();
   });
 
+  it("maps the app's install and uninstall, location-level and agency-level", () => {
+    expect(one(ghlExample('AppUninstall.md', 0))).toMatchObject({
+      type: 'app.uninstalled',
+      tenant: 'otg8dTQqGLh3Q6iQI55w',
+      naturalKey: 'app:ve9EPM428h8vShlRW1KT',
+      entity: { type: 'app', id: 've9EPM428h8vShlRW1KT' },
+      data: { appId: 've9EPM428h8vShlRW1KT', locationId: 'otg8dTQqGLh3Q6iQI55w', companyId: null },
+    });
+    expect(one(ghlExample('AppUninstall.md', 1))).toMatchObject({
+      type: 'app.uninstalled',
+      data: { locationId: null, companyId: 'otg8dTQqGLh3Q6iQI55w' },
+    });
+    expect(one(ghlExample('AppInstall.md', 0))).toMatchObject({
+      type: 'app.installed',
+      data: { appId: 've9EPM428h8vShlRW1KT', locationId: 'otg8dTQqGLh3Q6iQI55w' },
+    });
+  });
+
   it('turns unsupported events into unknown events, never a throw', () => {
     expect(one(ghlExample('ConversationUnreadWebhook.md'))).toMatchObject({
       type: 'unknown',
       entity: { type: 'unknown', id: 'MzKIpg0rEIH2ZUGKf6BS' },
       data: { reason: 'unsupported ghl event ConversationUnreadUpdate' },
-    });
-    expect(one(ghlExample('AppUninstall.md', 1))).toMatchObject({
-      type: 'unknown',
-      tenant: 'otg8dTQqGLh3Q6iQI55w',
     });
     expect(one({ foo: 'bar' })).toMatchObject({
       type: 'unknown',

@@ -31,6 +31,11 @@ export type {
   SpecViolation,
 } from './types.ts';
 
+const isAppToken = (t: { kind: string; locationId: string }, locationId: string) =>
+  t.kind === 'oauth' && t.locationId === locationId;
+// GHL's client ids are `<appId>-<suffix>`; the app's webhooks name the app id.
+const appIdOf = (clientId: string) => clientId.split('-').slice(0, -1).join('-') || clientId;
+
 export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Promise<GhlSimulator> {
   const s = createState(options);
   const l = lookups(s);
@@ -43,7 +48,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   conversationRoutes(route, l, v, s);
   messageUserRoutes(route, l, s);
   oauthRoutes(route, l, s);
-  const { location, findContact, issueTokens } = l;
+  const { location, findContact, issueTokens, emit } = l;
   const { newContact, updateContact } = c;
   const { firstLocation } = s;
 
@@ -146,6 +151,14 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
     issueOAuthTokens(locationId = firstLocation) {
       location(locationId);
       return issueTokens(locationId, s.oauthClient.clientId);
+    },
+    uninstallApp(locationId = firstLocation) {
+      location(locationId);
+      // GHL revokes the app's tokens for the location, then tells the app (AppUninstall, `type` UNINSTALL).
+      s.tokens.splice(0, s.tokens.length, ...s.tokens.filter((t) => !isAppToken(t, locationId)));
+      const refreshable = s.refreshTokens.filter((r) => r.locationId !== locationId);
+      s.refreshTokens.splice(0, s.refreshTokens.length, ...refreshable);
+      emit({ type: 'UNINSTALL', appId: appIdOf(s.oauthClient.clientId), locationId });
     },
     expireAccessTokens(locationId) {
       for (const t of s.tokens) {

@@ -139,6 +139,8 @@ export interface GhlSimulator {
   issueAuthCode(locationId?: string): string;
   /** Mints an OAuth token pair directly (as if the app was installed). */
   issueOAuthTokens(locationId?: string): { accessToken: string; refreshToken: string; expiresIn: number };
+  /** The app is removed from the location: its OAuth tokens stop working and a signed UNINSTALL webhook is sent. */
+  uninstallApp(locationId?: string): void;
   /** Expires every OAuth access token (of one location). API calls then get 401 until refreshed. */
   expireAccessTokens(locationId?: string): void;
   /** Resolves when all queued webhook deliveries (with retries) have finished. */

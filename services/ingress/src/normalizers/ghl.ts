@@ -24,6 +24,11 @@ const NOTE_EVENTS: Record<string, Extract<EventType, `note.${string}`>> = {
   noteupdate: 'note.updated',
   notedelete: 'note.deleted',
 };
+// AppInstall / AppUninstall carry `type` INSTALL / UNINSTALL.
+const APP_EVENTS: Record<string, 'app.installed' | 'app.uninstalled'> = {
+  install: 'app.installed',
+  uninstall: 'app.uninstalled',
+};
 const APPOINTMENT_ACTIONS: Record<string, 'created' | 'updated' | 'deleted'> = {
   appointmentcreate: 'created',
   appointmentupdate: 'updated',
@@ -110,6 +115,21 @@ export function normalizeGhl(body: unknown, options: GhlNormalizeOptions = {}): 
     dedupeKey,
   };
 
+  const appEvent = APP_EVENTS[key];
+  if (appEvent) {
+    const appId = id(body.appId);
+    const data = { appId, locationId: text(body.locationId), companyId: text(body.companyId) };
+    // One key per app and tenant: an uninstall and a later re-install stay in order.
+    return [
+      {
+        ...base,
+        type: appEvent,
+        naturalKey: `app:${appId ?? '-'}`,
+        entity: { type: 'app', id: appId },
+        data,
+      },
+    ];
+  }
   const contactType = CONTACT_EVENTS[key];
   if (contactType) {
     return [
