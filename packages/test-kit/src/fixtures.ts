@@ -7,8 +7,11 @@ import './provided.ts';
 
 /** Addresses of the real servers the global setup brought up. */
 export function testStack() {
+  const kafkaBrokers = inject('kafkaBrokers');
+  // Only the `stack` vitest project runs the global setup (see vitest.config.ts).
+  if (!kafkaBrokers) throw new Error('this test uses the stack: name it *.test.ts, not *.unit.test.ts');
   return {
-    kafkaBrokers: inject('kafkaBrokers'),
+    kafkaBrokers,
     schemaRegistryUrl: inject('schemaRegistryUrl'),
     databaseUrl: inject('databaseUrl'),
   };
