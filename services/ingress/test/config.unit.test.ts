@@ -122,7 +122,7 @@ describe('ingress settings', () => {
     expect(message).toContain('GHL_TOKEN_ENCRYPTION_KEY: required');
     // The ingress serves every location that installs the app: it needs none of its own.
     expect(message).not.toContain('GHL_LOCATION_ID');
-    const key = 'A'.repeat(43) + '=';
+    const key = `${'A'.repeat(43)}=`;
     const app = {
       GHL_AUTH: 'oauth',
       GHL_CLIENT_ID: 'app-1',
