@@ -585,6 +585,19 @@ describe('fault injection', () => {
     await expect(fetch(`${sim.apiUrl}/users?api_token=${TOKEN}`)).rejects.toThrow();
     expect((await get('/users')).status).toBe(200);
   });
+
+  it('takes the same fault description as the GHL simulator: method, pattern, after-effect, hang', async () => {
+    // A GET of the same path is not a POST: untouched.
+    sim.failNext(1, { status: 500, method: 'POST', path: /\/forms$/, afterEffect: true, hangMs: 50 });
+    expect((await get('/users')).status).toBe(200);
+    const started = Date.now();
+    const created = await post('/forms', { phone_number: '2025550177', first_name: 'Effect' });
+    // The write took effect, and the caller saw only the error (after the hang).
+    expect(created.status).toBe(500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    expect(sim.contact('2025550177')?.first_name).toBe('Effect');
+    expect((await post('/forms', { phone_number: '2025550178' })).status).toBe(201);
+  });
 });
 
 describe('control plane (/__sim)', () => {

@@ -1,4 +1,5 @@
 /** The GHL simulator's public types: options, the handle tests drive it with, its request log and faults. */
+import type { FaultSpec } from '../kit/faults.ts';
 import type { SimContact, SimConversation, SimCustomField, SimMessage, SimNote, SimUser } from './model.ts';
 import type { GhlPublicKeys, GhlSigningKeys, WebhookDelivery, WebhookRetryPolicy } from './webhooks.ts';
 
@@ -70,19 +71,8 @@ export interface SimRequest {
   durationMs?: number;
 }
 
-export interface FaultSpec {
-  status: number;
-  path?: RegExp;
-  method?: string;
-  retryAfterSec?: number;
-  body?: unknown;
-  /** Run the real handler (state change + webhooks) first, then answer with the fault ("422 but created"). */
-  afterEffect?: boolean;
-  /** Only this share (0–1) of matching requests is affected: a 5xx *rate* rather than a burst. */
-  rate?: number;
-  /** Hold the answer this long first (beyond a client's timeout, the call times out). */
-  hangMs?: number;
-}
+// One fault description for the three simulators (kit/faults.ts).
+export type { FaultSpec };
 
 export interface SpecViolation {
   method: string;

@@ -1,5 +1,5 @@
 export { CONTROL_PREFIX, commonControl, jsonBody, run } from './control.ts';
-export { FaultInjector, type FaultSpec } from './faults.ts';
+export { FaultInjector, type FaultSpec, faultApplies, type PendingFault, takeFault } from './faults.ts';
 export {
   bodyReader,
   deferWebhooksUntilAnswered,
