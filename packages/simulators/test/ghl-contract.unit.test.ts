@@ -550,6 +550,15 @@ describe('GHL simulator: behaviour', () => {
     });
     expect(retry.status).toBe(400);
 
+    // A dropped connection, before the effect or after it (the caller cannot tell which).
+    sim.failNext(1, { reset: true, method: 'GET', path: '/contacts/search/duplicate' });
+    await expect(call('GET', url)).rejects.toThrow();
+    sim.failNext(1, { reset: true, afterEffect: true, method: 'POST', path: /^\/contacts\/$/ });
+    await expect(
+      call('POST', '/contacts/', { locationId: sim.locationId, email: 'dropped@example.com' }),
+    ).rejects.toThrow();
+    expect(sim.contacts().some((c) => c.email === 'dropped@example.com')).toBe(true);
+
     sim.setLatency(150);
     try {
       await call('GET', url);

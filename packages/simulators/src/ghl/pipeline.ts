@@ -18,6 +18,12 @@ const PUBLISHED_VERSIONS = new Set(['2021-04-15', '2021-07-28', '2023-02-21', 'v
 
 type Match = (method: string, path: string) => { route: Route; params: Record<string, string> } | undefined;
 
+/** A `reset` fault: the connection is dropped, the client sees a network error (after the effect, if any). */
+function hangUp(ctx: Parameters<Middleware>[0]): void {
+  ctx.req.socket.destroy();
+  ctx.respond = false;
+}
+
 export function apiPipeline(s: GhlState, { findToken }: Lookups, match: Match): Middleware {
   const limits = rateLimiter(s);
   const faults = faultInjector(s);
@@ -70,7 +76,10 @@ export function apiPipeline(s: GhlState, { findToken }: Lookups, match: Match): 
 
       const fault = faults.take(ctx.method, ctx.path, entry);
       if (fault?.hangMs) await sleep(fault.hangMs);
-      if (fault && !fault.afterEffect) throw faultError(fault);
+      if (fault && !fault.afterEffect) {
+        if (fault.reset) return hangUp(ctx);
+        throw faultError(fault);
+      }
       const body = parseBody(raw, ctx.get('content-type'));
       const result: RouteResult = await matched.handler({
         params: found.params,
@@ -78,6 +87,7 @@ export function apiPipeline(s: GhlState, { findToken }: Lookups, match: Match): 
         body,
         token: auth.token,
       });
+      if (fault?.reset) return hangUp(ctx);
       if (fault) throw faultError(fault);
       ctx.status = result.status;
       ctx.body = result.body;

@@ -73,12 +73,12 @@ export class FaultInjector {
       const fault = this.take(ctx.path, ctx.method);
       if (!fault) return next();
       if (fault.hangMs) await sleep(fault.hangMs);
+      if (fault.afterEffect) await next();
       if (fault.reset) {
         ctx.req.socket.destroy();
         ctx.respond = false;
         return;
       }
-      if (fault.afterEffect) await next();
       ctx.status = fault.status ?? 500;
       if (fault.retryAfterSec !== undefined) ctx.set('Retry-After', String(fault.retryAfterSec));
       ctx.body = fault.body ?? { message: 'Injected fault.' };
