@@ -48,7 +48,7 @@ export interface ConsumerObserver {
   assigned?(partitions: Record<string, number[]>): void;
   /** The group's offset of a partition moved to `offset` (everything below it is done). */
   committed?(topic: string, partition: number, offset: string): void;
-  /** Could not dead-letter or park (Kafka or Postgres down): left uncommitted, it comes back. */
+  /** Could not dead-letter or park (Kafka or Postgres down): tried again, uncommitted until it is written. */
   abandoned?(record: RecordContext, error: unknown): void;
 }
 
@@ -77,6 +77,8 @@ export interface ConsumerOptions<E extends { type: string }, D> {
   /** Records of different keys in flight at once, across every partition of this member. */
   maxConcurrency?: number;
   sessionTimeoutMs?: number;
+  /** How often each owned partition's progress is committed. */
+  commitIntervalMs?: number;
   /** Where keys that exhausted their retry budget wait. Without one they are dead-lettered instead. */
   parking?: ParkingStore;
   /** How often parked keys are tried again. */

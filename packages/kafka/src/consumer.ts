@@ -3,9 +3,11 @@ import type { Consumer } from 'kafkajs';
 import { AuthGate } from './auth-gate.ts';
 import type { ConsumerOptions, Handler, RetryBudget, RunningConsumer } from './consumer-types.ts';
 import { classifyFailure, PermanentError } from './errors.ts';
+import { InFlight } from './in-flight.ts';
 import { KeyScheduler } from './key-scheduler.ts';
 import { ParkedRetrier } from './parked-retrier.ts';
-import { processPartitionBatch } from './partition-batch.ts';
+import { acceptBatch } from './partition-batch.ts';
+import { PartitionStates } from './partition-state.ts';
 import { EventProducer } from './producer.ts';
 import { RecordProcessor } from './record-processor.ts';
 
@@ -46,6 +48,8 @@ export async function startConsumer<E extends { type: string }, D>(
     sessionTimeout,
     heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
     allowAutoTopicCreation: false,
+    // An idle long poll delays a stop (kafkajs finishes it first) and with it leaving the group cleanly.
+    maxWaitTimeInMs: 1000,
   });
   const processor = new RecordProcessor<E, D>({
     group: options.groupId,
@@ -65,7 +69,10 @@ export async function startConsumer<E extends { type: string }, D>(
     deadLetters,
     gate: new AuthGate(),
   });
-  const scheduler = new KeyScheduler(options.maxConcurrency ?? 16);
+  const maxConcurrency = options.maxConcurrency ?? 16;
+  const scheduler = new KeyScheduler(maxConcurrency);
+  const inFlight = new InFlight();
+  const partitions = new PartitionStates();
   const retrier = new ParkedRetrier(processor, stopping.signal);
 
   // A rebalance takes every partition away (eager protocol): work in flight must stop and commit nothing.
@@ -75,11 +82,37 @@ export async function startConsumer<E extends { type: string }, D>(
   consumer.on(consumer.events.REBALANCING, onRebalance);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     generation += 1;
+    partitions.clear();
     rebalance = new AbortController();
     softSignal = AbortSignal.any([stopping.signal, rebalance.signal]);
     listenable(rebalance.signal, softSignal);
     options.observer?.assigned?.(event.payload.memberAssignment);
   });
+
+  /** Commits, per owned partition, the offset below which everything is done; one round at a time. */
+  let committing: Promise<void> = Promise.resolve();
+  const commitProgress = () => {
+    committing = committing.then(async () => {
+      for (const state of partitions.current(generation)) {
+        if (rebalance.signal.aborted) return;
+        const offset = state.tracker.takeCommittable();
+        if (offset === null) continue;
+        try {
+          await consumer.commitOffsets([{ topic: state.topic, partition: state.partition, offset }]);
+          options.observer?.committed?.(state.topic, state.partition, offset);
+        } catch (error) {
+          // Refused for a stale generation or mid-rebalance: that progress belongs to the next owner now.
+          onRebalance();
+          options.observer?.abandoned?.(
+            { topic: state.topic, partition: state.partition, offset, key: null, headers: {}, attempt: 1 },
+            error,
+          );
+        }
+      }
+    });
+    return committing;
+  };
+  const committer = setInterval(commitProgress, options.commitIntervalMs ?? 1000);
 
   await deadLetters.connect();
   await consumer.connect();
@@ -87,25 +120,21 @@ export async function startConsumer<E extends { type: string }, D>(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    // Every assigned partition fetches and runs at once; the key scheduler bounds the real concurrency.
+    // Every assigned partition is fetched and handed over at once; the key scheduler bounds the real work.
     partitionsConsumedConcurrently: 64,
     eachBatch: async (payload) => {
       activeBatches += 1;
       try {
-        await processPartitionBatch(payload, {
+        await acceptBatch(payload, {
           processor,
           scheduler,
+          inFlight,
+          maxInFlight: Math.max(1000, 20 * maxConcurrency),
+          state: partitions.for(payload.batch.topic, payload.batch.partition, generation),
           softSignal,
           hardSignal: deadline.signal,
-          generation: () => generation,
-          stillOwns: (g) => g === generation && !rebalance.signal.aborted,
           onRebalance,
-          commit: async (topic, partition, offset) => {
-            await consumer.commitOffsets([{ topic, partition, offset }]);
-            options.observer?.committed?.(topic, partition, offset);
-          },
           heartbeatMs: Math.min(1000, Math.floor(sessionTimeout / 6)),
-          commitIntervalMs: 1000,
         });
       } finally {
         activeBatches -= 1;
@@ -120,10 +149,14 @@ export async function startConsumer<E extends { type: string }, D>(
     async stop(deadlineMs = 10_000) {
       stopping.abort();
       const until = Date.now() + deadlineMs;
-      // Batches commit what finished before returning: kafkajs refuses commits once its own stop has begun.
-      while (activeBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const idle = () => activeBatches === 0 && inFlight.size === 0;
+      // Handlers in flight finish (or their backoffs end) before the deadline; what is done is committed
+      // before kafkajs's own stop begins, since it refuses commits after that.
+      while (!idle() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       deadline.abort();
       while (activeBatches > 0) await new Promise((r) => setTimeout(r, 20));
+      clearInterval(committer);
+      await commitProgress();
       await retrier.stopped();
       await consumer.stop();
       await consumer.disconnect();

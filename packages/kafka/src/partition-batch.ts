@@ -1,26 +1,27 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { BatchItem, RecordContext } from './consumer-types.ts';
 import { decodeValue, orderingKey, recordContext } from './decode.ts';
+import type { InFlight } from './in-flight.ts';
 import type { KeyScheduler } from './key-scheduler.ts';
-import { OffsetTracker } from './offset-tracker.ts';
+import type { PartitionState } from './partition-state.ts';
 import type { RecordProcessor } from './record-processor.ts';
 import { runWithRetries } from './retry-loop.ts';
+import { whenAborted } from './sleep.ts';
 
 export interface BatchEnvironment<E extends { type: string }, D> {
   processor: RecordProcessor<E, D>;
   scheduler: KeyScheduler;
+  inFlight: InFlight;
+  /** Fetching waits while this many records are queued or running (memory, and fairness to other members). */
+  maxInFlight: number;
+  state: PartitionState;
   /** Aborted on stop and on rebalance: start nothing new, cut backoffs short. */
   softSignal: AbortSignal;
-  /** Aborted when the stop deadline passed: return now, whatever is still running. */
+  /** Aborted when the stop deadline passed: stop waiting for anything. */
   hardSignal: AbortSignal;
-  /** False once the group rebalanced since `generation` (its partitions may belong to someone else now). */
-  stillOwns(generation: number): boolean;
-  generation(): number;
-  /** A heartbeat or commit said the group is rebalancing. */
+  /** A heartbeat said the group is rebalancing. */
   onRebalance(error: unknown): void;
-  commit(topic: string, partition: number, offset: string): Promise<void>;
   heartbeatMs: number;
-  commitIntervalMs: number;
 }
 
 interface Item {
@@ -30,56 +31,59 @@ interface Item {
 }
 
 /**
- * One fetched batch of one partition. Records run through the key scheduler (same key in order, different
- * keys concurrently); the partition's offset is committed as far as every record below it is done, during the
- * batch and at its end, but only while this member still owns the partition. Heartbeats go out while it runs,
- * so long handlers keep the partition; a rebalance they report stops new work and any commit.
+ * Takes one fetched batch of one partition. Records go to the key scheduler (same key in order, different
+ * keys concurrently) and this returns at once, so the next fetch — of every partition — does not wait for a
+ * slow key; the partition's offset is committed elsewhere, as far as every record below it is done. Batch
+ * handlers are the exception: a projection's batch is the unit, so it runs before the next one is taken.
+ * Heartbeats go out whenever this has to wait, so neither a long batch nor backpressure costs the partition.
  */
-export async function processPartitionBatch<E extends { type: string }, D>(
+export async function acceptBatch<E extends { type: string }, D>(
   payload: EachBatchPayload,
   env: BatchEnvironment<E, D>,
 ): Promise<void> {
   const { batch } = payload;
   if (env.softSignal.aborted || batch.messages.length === 0) return;
-  const generation = env.generation();
   const items: Item[] = batch.messages.map((message) => {
     const record = recordContext(batch.topic, batch.partition, message);
     return { message, record, key: orderingKey(record) };
   });
-  const tracker = new OffsetTracker(
-    items.map((i) => i.record.offset),
-    BigInt(batch.lastOffset()) + 1n,
-  );
-  let committing = Promise.resolve();
-  const commitProgress = () => {
-    committing = committing.then(async () => {
-      const offset = tracker.takeCommittable();
-      if (offset === null || !env.stillOwns(generation)) return;
-      // Moves kafkajs's fetch position too: without it the next fetch would hand out this batch again.
-      payload.resolveOffset(String(BigInt(offset) - 1n));
-      await env.commit(batch.topic, batch.partition, offset).catch(env.onRebalance);
-    });
-    return committing;
-  };
   const heartbeat = setInterval(() => payload.heartbeat().catch(env.onRebalance), env.heartbeatMs);
-  const committer = setInterval(commitProgress, env.commitIntervalMs);
-  const deadline = whenAborted(env.hardSignal);
   try {
-    const run = async () => runByKey(await runAsBatch(items, env, tracker), env, tracker);
-    await Promise.race([run(), deadline.reached]);
+    await env.inFlight.below(env.maxInFlight, env.softSignal);
+    if (env.softSignal.aborted) return;
+    env.state.tracker.add(
+      items.map((i) => i.record.offset),
+      BigInt(batch.lastOffset()) + 1n,
+    );
+    const remaining = await runAsBatch(items, env);
+    const { finished } = await submitByKey(remaining, env);
+    if (env.processor.settings.batchHandler) {
+      const deadline = whenAborted(env.hardSignal);
+      await Promise.race([finished, deadline.reached]).finally(deadline.dispose);
+    }
+    // Moves kafkajs's fetch position past the batch: the records are ours now, whatever their progress.
+    payload.resolveOffset(batch.lastOffset());
   } finally {
     clearInterval(heartbeat);
-    clearInterval(committer);
-    deadline.dispose();
   }
-  await commitProgress();
 }
 
-/** Keys already parked (durably, maybe by another member) before this batch: their records queue behind. */
-async function parkedKeys<E extends { type: string }, D>(items: Item[], env: BatchEnvironment<E, D>) {
+/**
+ * Which of the batch's keys are parked, durably (maybe by another member, maybe released since). A key with
+ * records of its own still queued here keeps what this member knows: those records decided on it in order,
+ * and a parked answer read before one of them parked would otherwise let the next overtake it.
+ */
+async function refreshParked<E extends { type: string }, D>(items: Item[], env: BatchEnvironment<E, D>) {
   const { parking, group } = env.processor.settings;
-  if (!parking) return new Set<string>();
-  return parking.parkedAmong(group, [...new Set(items.map((i) => i.key))]);
+  const { parked, pendingByKey } = env.state;
+  if (!parking) return parked;
+  const keys = [...new Set(items.map((i) => i.key))];
+  const found = await parking.parkedAmong(group, keys);
+  for (const key of keys) {
+    if (found.has(key)) parked.add(key);
+    else if (!pendingByKey.get(key)) parked.delete(key);
+  }
+  return parked;
 }
 
 /**
@@ -90,12 +94,12 @@ async function parkedKeys<E extends { type: string }, D>(items: Item[], env: Bat
 async function runAsBatch<E extends { type: string }, D>(
   items: Item[],
   env: BatchEnvironment<E, D>,
-  tracker: OffsetTracker,
 ): Promise<Item[]> {
   const { processor } = env;
   const { batchHandler, codec, parse, classify, deps, budget } = processor.settings;
   if (!batchHandler || items.length < 2) return items;
-  if ((await parkedKeys(items, env)).size > 0) return items;
+  const parked = await refreshParked(items, env);
+  if (items.some((i) => parked.has(i.key))) return items;
   const invalid: Array<{ item: Item; error: unknown }> = [];
   const work = async () => {
     invalid.length = 0;
@@ -119,53 +123,53 @@ async function runAsBatch<E extends { type: string }, D>(
     budget: { ...budget, maxAttempts: Math.min(3, budget.maxAttempts) },
   });
   if (result.kind !== 'done') return result.kind === 'abandoned' ? [] : items;
-  for (const { item, error } of invalid) await processor.deadLetter(item.message, item.record, error);
-  for (const item of items) tracker.markDone(item.record.offset);
+  for (const { item, error } of invalid) {
+    const written = await processor.deadLetter(item.message, item.record, error, undefined, env.softSignal);
+    if (!written) return []; // stopped: the batch stays uncommitted and comes back whole
+  }
+  for (const item of items) env.state.tracker.markDone(item.record.offset);
   return [];
 }
 
-async function runByKey<E extends { type: string }, D>(
+/**
+ * Hands the records to the scheduler and resolves once they are queued (not run), with a promise of their
+ * completion wrapped so that awaiting this does not wait for it.
+ */
+async function submitByKey<E extends { type: string }, D>(
   items: Item[],
   env: BatchEnvironment<E, D>,
-  tracker: OffsetTracker,
-): Promise<void> {
-  if (items.length === 0) return;
-  const parked = await parkedKeys(items, env);
-  // A key whose record could not finish (stop, rebalance, Kafka or Postgres down) runs nothing more in this
-  // batch: its later records must not overtake it. They come back with the uncommitted offset.
-  const blocked = new Set<string>();
-  const { processor } = env;
+): Promise<{ finished: Promise<unknown> }> {
+  if (items.length === 0) return { finished: Promise.resolve() };
+  const parked = await refreshParked(items, env);
+  const { processor, state } = env;
   const runOne = async ({ message, record, key }: Item) => {
-    if (blocked.has(key) || env.softSignal.aborted) return void blocked.add(key);
     try {
+      // A stop or rebalance leaves the rest uncommitted: they come back to whoever owns the partition next.
+      // Nor may a key's later record overtake one that was left unfinished.
+      if (env.softSignal.aborted || state.blocked.has(key)) return;
       if (parked.has(key)) {
-        await processor.park(
+        const queued = await processor.park(
           message,
           record,
-          new Error('waiting behind a parked record'),
-          'behind-parked-key',
+          'waiting behind a parked record',
+          env.softSignal,
         );
-        return tracker.markDone(record.offset);
+        if (queued) state.tracker.markDone(record.offset);
+        else state.blocked.add(key);
+        return;
       }
       const outcome = await processor.process(message, record, env.softSignal);
-      if (outcome === 'abandoned') return void blocked.add(key);
+      if (outcome === 'abandoned') return void state.blocked.add(key);
       if (outcome === 'parked') parked.add(key);
-      tracker.markDone(record.offset);
-    } catch (error) {
-      blocked.add(key);
-      processor.settings.observer.abandoned?.(record, error);
+      state.tracker.markDone(record.offset);
+    } finally {
+      env.inFlight.done();
+      const left = (state.pendingByKey.get(key) ?? 1) - 1;
+      if (left > 0) state.pendingByKey.set(key, left);
+      else state.pendingByKey.delete(key);
     }
   };
-  await Promise.all(items.map((item) => env.scheduler.submit(item.key, () => runOne(item))));
-}
-
-/** Resolves when `signal` aborts; `dispose` removes the listener (the signal outlives every batch). */
-function whenAborted(signal: AbortSignal) {
-  let done: () => void = () => {};
-  const reached = new Promise<void>((resolve) => {
-    done = resolve;
-    if (signal.aborted) resolve();
-  });
-  signal.addEventListener('abort', done, { once: true });
-  return { reached, dispose: () => signal.removeEventListener('abort', done) };
+  env.inFlight.add(items.length);
+  for (const { key } of items) state.pendingByKey.set(key, (state.pendingByKey.get(key) ?? 0) + 1);
+  return { finished: Promise.all(items.map((item) => env.scheduler.submit(item.key, () => runOne(item)))) };
 }

@@ -1,5 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { AuthGate } from './auth-gate.ts';
+import { backoffDelay } from './backoff.ts';
 import type {
   BatchHandler,
   ConsumerObserver,
@@ -14,6 +15,7 @@ import type { ParkingStore } from './parking.ts';
 import type { EventProducer } from './producer.ts';
 import type { SchemaCodec } from './registry.ts';
 import { runWithRetries } from './retry-loop.ts';
+import { sleep } from './sleep.ts';
 
 export interface RawRecord {
   key: Buffer | string | null;
@@ -78,47 +80,81 @@ export class RecordProcessor<E extends { type: string }, D> {
     const result = await runWithRetries(work, record, this.retryContext(signal));
     if (result.kind === 'done' || result.kind === 'abandoned') return result.kind;
     if (result.kind === 'dead-letter') {
-      await this.deadLetter(raw, record, result.error);
-      return 'dead-lettered';
+      return (await this.deadLetter(raw, record, result.error, undefined, signal))
+        ? 'dead-lettered'
+        : 'abandoned';
     }
-    await this.park(raw, record, result.error, failureReason(result.error));
-    return 'parked';
+    const parked = await this.park(raw, record, result.error, signal, failureReason(result.error));
+    return parked ? 'parked' : 'abandoned';
   }
 
-  async deadLetter(raw: RawRecord, record: RecordContext, error: unknown, reason?: string): Promise<void> {
+  /** Writes the dead letter, trying again while Kafka is unreachable; false when stopped first. */
+  async deadLetter(
+    raw: RawRecord,
+    record: RecordContext,
+    error: unknown,
+    reason?: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const s = this.settings;
-    const written = await writeDeadLetter(
-      s.deadLetters,
-      { topic: s.deadLetterTopic, group: s.group },
-      raw,
-      record,
-      error,
+    const where = { topic: s.deadLetterTopic, group: s.group };
+    const written = await this.persist(record, signal, () =>
+      writeDeadLetter(s.deadLetters, where, raw, record, error, reason),
+    );
+    if (written) s.observer.deadLettered?.(record, written.value, error);
+    return written !== undefined;
+  }
+
+  /**
+   * Parks the record under its key, trying again while Postgres is unreachable; false when stopped first.
+   * `reason` is `behind-parked-key` for records queued behind the first.
+   */
+  async park(
+    raw: RawRecord,
+    record: RecordContext,
+    error: unknown,
+    signal: AbortSignal,
+    reason = 'behind-parked-key',
+  ): Promise<boolean> {
+    const s = this.settings;
+    const parking = s.parking;
+    if (!parking) throw new Error('parking without a parking store');
+    const entry = {
+      key: orderingKey(record),
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      value: raw.value,
+      headers: record.headers,
       reason,
-    );
-    s.observer.deadLettered?.(record, written, error);
+      error: error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000),
+      attempts: record.attempt,
+    };
+    const retryAt = () => new Date(Date.now() + s.parkedRetry.baseMs);
+    const done = await this.persist(record, signal, () => parking.park(s.group, [entry], retryAt()));
+    if (!done) return false;
+    s.observer.parked?.(record, reason, error);
+    return true;
   }
 
-  /** Parks the record under its key; `reason` is `behind-parked-key` for records queued behind the first. */
-  async park(raw: RawRecord, record: RecordContext, error: unknown, reason: string): Promise<void> {
-    const s = this.settings;
-    if (!s.parking) throw new Error('parking without a parking store');
-    await s.parking.park(
-      s.group,
-      [
-        {
-          key: orderingKey(record),
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          value: raw.value,
-          headers: record.headers,
-          reason,
-          error: error instanceof Error ? error.message.slice(0, 1000) : String(error),
-          attempts: record.attempt,
-        },
-      ],
-      new Date(Date.now() + s.parkedRetry.baseMs),
-    );
-    s.observer.parked?.(record, reason, error);
+  /**
+   * Where a record goes when it cannot be handled must itself be written, or the record is lost: such writes
+   * are tried until they succeed or the run stops (then the record stays uncommitted and comes back).
+   */
+  private async persist<T>(
+    record: RecordContext,
+    signal: AbortSignal | undefined,
+    write: () => Promise<T>,
+  ): Promise<{ value: T } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return undefined;
+      try {
+        return { value: await write() };
+      } catch (error) {
+        this.settings.observer.abandoned?.(record, error);
+        if (!signal) throw error;
+        await sleep(backoffDelay(attempt, { baseMs: 200, maxMs: 10_000 }), signal);
+      }
+    }
   }
 }

@@ -11,3 +11,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** Resolves when `signal` aborts; `dispose` removes the listener (for signals that outlive the wait). */
+export function whenAborted(signal: AbortSignal) {
+  let done: () => void = () => {};
+  const reached = new Promise<void>((resolve) => {
+    done = resolve;
+    if (signal.aborted) resolve();
+  });
+  signal.addEventListener('abort', done, { once: true });
+  return { reached, dispose: () => signal.removeEventListener('abort', done) };
+}

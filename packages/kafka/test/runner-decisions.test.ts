@@ -5,7 +5,8 @@ import { nextStep } from '../src/retry-decision.ts';
 
 describe('offset tracker', () => {
   it('commits only below the first record not done, and each advance once', () => {
-    const tracker = new OffsetTracker(['10', '11', '12', '13'], 14n);
+    const tracker = new OffsetTracker();
+    tracker.add(['10', '11', '12', '13'], 14n);
     tracker.markDone('11');
     tracker.markDone('12');
     expect(tracker.takeCommittable()).toBeNull(); // 10 still runs: nothing below it moved
@@ -14,6 +15,12 @@ describe('offset tracker', () => {
     expect(tracker.takeCommittable()).toBeNull();
     tracker.markDone('13');
     expect(tracker.takeCommittable()).toBe('14'); // past the batch's last offset, gaps (compaction) included
+    tracker.add(['16', '17'], 18n); // the next batch, after a compacted gap
+    tracker.markDone('17');
+    expect(tracker.takeCommittable()).toBe('16'); // nothing below 16 is left: the gap was never there to do
+    expect(tracker.outstanding).toBe(1);
+    tracker.markDone('16');
+    expect(tracker.takeCommittable()).toBe('18');
   });
 });
 
