@@ -72,6 +72,39 @@ describe('key-ordered parallel runner against the real broker', () => {
     expect(await committedTo(where.groupId, where.topic)).toBe('6');
   });
 
+  it('keeps fetching while a slow record runs: later batches of other keys are handled meanwhile', async () => {
+    const where = await h.topics();
+    const slow = gate();
+    const handled: string[] = [];
+    let slowStarted = false;
+    await h.publish(where.topic, [{ key: 'slow', n: 0 }]);
+    await h.consume(where, {
+      handlers: {
+        'test.happened': async (event, _deps, record) => {
+          if (record.key === 'slow' && event.n === 0) {
+            slowStarted = true;
+            await slow.opened;
+          }
+          handled.push(`${record.key}:${event.n}`);
+        },
+      },
+    });
+    await waitFor('the slow record to be running', () => slowStarted);
+    // Published after the slow record was fetched, so they arrive in later fetches.
+    for (const n of [1, 2, 3]) await h.publish(where.topic, [{ key: `other-${n}`, n }]);
+    await h.publish(where.topic, [{ key: 'slow', n: 4 }]);
+    await waitFor('the later records of other keys', () =>
+      ['other-1:1', 'other-2:2', 'other-3:3'].every((r) => handled.includes(r)),
+    );
+    expect(handled).not.toContain('slow:4'); // its own key still waits behind the slow record
+    slow.open();
+    await waitFor(
+      'everything to be committed',
+      async () => (await committedTo(where.groupId, where.topic)) === '5',
+    );
+    expect(handled.filter((r) => r.startsWith('slow'))).toEqual(['slow:0', 'slow:4']);
+  });
+
   it('dead-letters a key that spent its retry budget when nothing can park it, and other keys flow', async () => {
     const where = await h.topics();
     const handled: string[] = [];
