@@ -13,8 +13,8 @@ export type RouteResult = { status: number; body: unknown };
 
 export interface Route {
   method: string;
-  pattern: RegExp;
-  keys: string[];
+  /** GHL's path, `{param}`s included (e.g. `/contacts/{contactId}`). */
+  path: string;
   /** The OpenAPI operation this route implements (for response validation). */
   spec?: { name: GhlSpecName; path: string };
   /** The version the operation declares; null = no Version header (OAuth token endpoint). */
@@ -35,36 +35,27 @@ export type AddRoute = (method: string, path: string, config: RouteConfig, handl
 export const CONTACTS_VERSION = '2021-07-28';
 export const CONVERSATIONS_VERSION = '2021-04-15';
 
-export function createRouter() {
+/**
+ * The route table the resource modules fill, in GHL's precedence (a literal path before a `{param}` one); the
+ * pipeline serves it with @koa/router.
+ */
+export function createRouteTable() {
   const routes: Route[] = [];
   const route: AddRoute = (method, path, config, handler) => {
-    const keys: string[] = [];
-    const pattern = new RegExp(
-      `^${path.replace(/\/$/, '').replace(/\{(\w+)\}/g, (_m, key: string) => {
-        keys.push(key);
-        return '([^/]+)';
-      })}$`,
-    );
     routes.push({
       method,
-      pattern,
-      keys,
+      path,
       spec: config.spec ? { name: config.spec, path: config.specPath ?? path } : undefined,
       version: config.version,
       auth: config.auth ?? true,
       handler,
     });
   };
-  /** The route for a request and its decoded path parameters (a trailing slash does not matter). */
-  const match = (method: string, path: string) => {
-    const routePath = path.length > 1 ? path.replace(/\/$/, '') : path;
-    const matched = routes.find((r) => r.method === method && r.pattern.test(routePath));
-    if (!matched) return undefined;
-    const found = matched.pattern.exec(routePath) as RegExpExecArray;
-    const params = Object.fromEntries(
-      matched.keys.map((k, i) => [k, decodeURIComponent(found[i + 1] as string)]),
-    );
-    return { route: matched, params };
-  };
-  return { route, match };
+  return { route, routes };
+}
+
+/** `/contacts/{contactId}/` as @koa/router writes it: `/contacts/:contactId` (a trailing slash never matters). */
+export function koaPath(path: string): string {
+  const trimmed = path.length > 1 ? path.replace(/\/$/, '') : path;
+  return trimmed.replace(/\{(\w+)\}/g, ':$1');
 }

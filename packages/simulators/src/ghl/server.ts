@@ -12,7 +12,7 @@ import { contactOps } from './contact-ops.ts';
 import { conversationOps } from './conversation-ops.ts';
 import { lookups } from './lookups.ts';
 import { apiPipeline } from './pipeline.ts';
-import { createRouter } from './router.ts';
+import { createRouteTable } from './router.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { messageUserRoutes } from './routes/messages-users.ts';
@@ -41,7 +41,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
   const l = lookups(s);
   const c = contactOps(l);
   const v = conversationOps(s, l);
-  const { route, match } = createRouter();
+  const { route, routes } = createRouteTable();
   // Registered in GHL's precedence: a literal path (`/contacts/search/duplicate`) before a `{param}` one.
   contactRoutes(route, l, c, s);
   tagNoteRoutes(route, l, c, s);
@@ -54,7 +54,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions = {}): Prom
 
   const app = new Koa();
   app.use(adminApi(() => simulator));
-  app.use(apiPipeline(s, l, match));
+  for (const middleware of apiPipeline(s, l, routes)) app.use(middleware);
 
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(listening));
