@@ -2,6 +2,7 @@ import { stackConfig } from '@df/stack';
 import { removeTestArtifacts } from '@df/test-kit/cleanup';
 import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
+import { benchContactSyncFailures } from './contact-sync-failures.bench.ts';
 import { benchIngress } from './ingress.bench.ts';
 import { benchReplay } from './replay.bench.ts';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   'contact-sync': benchContactSync,
   'call-sync': benchCallSync,
   replay: benchReplay,
+  'contact-sync-failures': benchContactSyncFailures,
 };
 const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {
