@@ -2,7 +2,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { BatchItem, RecordContext } from './consumer-types.ts';
 import { decodeValue, orderingKey, recordContext } from './decode.ts';
 import type { InFlight } from './in-flight.ts';
-import type { KeyScheduler } from './key-scheduler.ts';
+import type { KeyScheduler, OutsideSlot } from './key-scheduler.ts';
 import type { PartitionState } from './partition-state.ts';
 import type { RecordProcessor } from './record-processor.ts';
 import { runWithRetries } from './retry-loop.ts';
@@ -142,7 +142,7 @@ async function submitByKey<E extends { type: string }, D>(
   if (items.length === 0) return { finished: Promise.resolve() };
   const parked = await refreshParked(items, env);
   const { processor, state } = env;
-  const runOne = async ({ message, record, key }: Item) => {
+  const runOne = async ({ message, record, key }: Item, outsideSlot: OutsideSlot) => {
     try {
       // A stop or rebalance leaves the rest uncommitted: they come back to whoever owns the partition next.
       // Nor may a key's later record overtake one that was left unfinished.
@@ -158,7 +158,7 @@ async function submitByKey<E extends { type: string }, D>(
         else state.blocked.add(key);
         return;
       }
-      const outcome = await processor.process(message, record, env.softSignal);
+      const outcome = await processor.process(message, record, env.softSignal, outsideSlot);
       if (outcome === 'abandoned') return void state.blocked.add(key);
       if (outcome === 'parked') parked.add(key);
       state.tracker.markDone(record.offset);
@@ -171,5 +171,9 @@ async function submitByKey<E extends { type: string }, D>(
   };
   env.inFlight.add(items.length);
   for (const { key } of items) state.pendingByKey.set(key, (state.pendingByKey.get(key) ?? 0) + 1);
-  return { finished: Promise.all(items.map((item) => env.scheduler.submit(item.key, () => runOne(item)))) };
+  return {
+    finished: Promise.all(
+      items.map((item) => env.scheduler.submit(item.key, (outsideSlot) => runOne(item, outsideSlot))),
+    ),
+  };
 }

@@ -11,6 +11,7 @@ import type {
 import { writeDeadLetter } from './dead-letter.ts';
 import { decodeValue, orderingKey } from './decode.ts';
 import { type FailureDisposition, failureReason } from './errors.ts';
+import type { OutsideSlot } from './key-scheduler.ts';
 import type { ParkingStore } from './parking.ts';
 import type { EventProducer } from './producer.ts';
 import type { SchemaCodec } from './registry.ts';
@@ -74,10 +75,15 @@ export class RecordProcessor<E extends { type: string }, D> {
     s.observer.handled?.(record, event.type, performance.now() - started);
   }
 
-  async process(raw: RawRecord, record: RecordContext, signal: AbortSignal): Promise<RecordOutcome> {
+  async process(
+    raw: RawRecord,
+    record: RecordContext,
+    signal: AbortSignal,
+    outsideSlot?: OutsideSlot,
+  ): Promise<RecordOutcome> {
     const s = this.settings;
     const work = async () => this.handle(await decodeValue(raw.value, s.codec, s.parse), record);
-    const result = await runWithRetries(work, record, this.retryContext(signal));
+    const result = await runWithRetries(work, record, { ...this.retryContext(signal), outsideSlot });
     if (result.kind === 'done' || result.kind === 'abandoned') return result.kind;
     if (result.kind === 'dead-letter') {
       return (await this.deadLetter(raw, record, result.error, undefined, signal))

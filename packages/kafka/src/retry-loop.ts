@@ -1,6 +1,7 @@
 import type { AuthGate } from './auth-gate.ts';
 import type { ConsumerObserver, RecordContext, RetryBudget } from './consumer-types.ts';
 import type { FailureDisposition } from './errors.ts';
+import type { OutsideSlot } from './key-scheduler.ts';
 import { nextStep } from './retry-decision.ts';
 import { sleep } from './sleep.ts';
 
@@ -19,6 +20,8 @@ export interface RetryLoopContext {
   gate: AuthGate;
   observer: ConsumerObserver;
   signal: AbortSignal;
+  /** Gives the concurrency slot back while waiting out a backoff. */
+  outsideSlot?: OutsideSlot;
 }
 
 /**
@@ -61,7 +64,8 @@ export async function runWithRetries(
           ctx.observer.retrying?.(record, error, step.delayMs);
           record.attempt += 1;
         }
-        await sleep(step.delayMs, ctx.signal);
+        const wait = () => sleep(step.delayMs, ctx.signal);
+        await (ctx.outsideSlot ? ctx.outsideSlot(wait) : wait());
       }
     }
   } finally {

@@ -105,6 +105,38 @@ describe('key-ordered parallel runner against the real broker', () => {
     expect(handled.filter((r) => r.startsWith('slow'))).toEqual(['slow:0', 'slow:4']);
   });
 
+  it('does not let keys waiting out a backoff hold the concurrency slots', async () => {
+    const where = await h.topics();
+    let fixed = false;
+    const handled: string[] = [];
+    await h.publish(where.topic, [
+      { key: 'failing-1', n: 0 },
+      { key: 'failing-2', n: 1 },
+      ...[2, 3, 4, 5].map((n) => ({ key: `healthy-${n}`, n })),
+    ]);
+    await h.consume(where, {
+      maxConcurrency: 2,
+      retry: { baseMs: 5000, maxMs: 5000, maxAttempts: 1000 },
+      handlers: {
+        'test.happened': async (event, _deps, record) => {
+          if (record.key!.startsWith('failing') && !fixed) throw new RetriableError('upstream 503');
+          handled.push(`${record.key}:${event.n}`);
+        },
+      },
+    });
+    // Both slots' first holders are failing keys; the healthy ones must run while those back off.
+    await waitFor('the healthy keys', () => [2, 3, 4, 5].every((n) => handled.includes(`healthy-${n}:${n}`)));
+    expect(handled.filter((r) => r.startsWith('failing'))).toEqual([]);
+    fixed = true;
+    await waitFor(
+      'everything to be committed',
+      async () => (await committedTo(where.groupId, where.topic)) === '6',
+      {
+        timeoutMs: 45_000,
+      },
+    );
+  });
+
   it('dead-letters a key that spent its retry budget when nothing can park it, and other keys flow', async () => {
     const where = await h.topics();
     const handled: string[] = [];
