@@ -17,6 +17,7 @@ export {
 } from './events.ts';
 export { renderSchemaDocument, type SchemaDocument, schemaDocuments } from './json-schemas.ts';
 export { ConsentData, SmsData } from './messaging.ts';
+export { nameUuid } from './name-uuid.ts';
 export { NoteData } from './note.ts';
 export { toE164 } from './phone.ts';
 export { Direction, E164Phone, EntityType, EventSource, IsoDateTime, Tenant } from './scalars.ts';

@@ -20,6 +20,15 @@ export function createDb(
 /** Names of every migration, in order (a database migrated to latest has exactly these). */
 export const migrationNames = (): string[] => Object.keys(migrations).sort();
 
+/**
+ * Names and code of every migration: what a migrated database was built from. A migration still being
+ * written changes it without changing its name, so anything cached per migration set keys on this.
+ */
+export const migrationsFingerprint = (): string =>
+  migrationNames()
+    .map((name) => `${name}\n${migrations[name]!.up.toString()}`)
+    .join('\n');
+
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();

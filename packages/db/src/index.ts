@@ -1,2 +1,9 @@
-export { createDb, dropDatabase, ensureDatabase, migrateToLatest, migrationNames } from './database.ts';
+export {
+  createDb,
+  dropDatabase,
+  ensureDatabase,
+  migrateToLatest,
+  migrationNames,
+  migrationsFingerprint,
+} from './database.ts';
 export type * from './schema.ts';

@@ -56,9 +56,8 @@ export interface ContactMappingsTable {
   /** The synced fields each tool is believed to hold right now. */
   ghl_known: JSONColumnType<Record<string, unknown>> | null;
   aloware_known: JSONColumnType<Record<string, unknown>> | null;
-  /** Fingerprint of the last write into each tool: a webhook carrying exactly that is our own echo. */
-  ghl_written_fingerprint: string | null;
-  aloware_written_fingerprint: string | null;
+  /** Per tool, fingerprints of our writes whose echo has not come back yet (contact-sync's echo memory). */
+  pending_echoes: ColumnType<{ aloware: string[]; ghl: string[] }, string | undefined, string>;
   deleted_in_ghl_at: Timestamp | null;
 }
 
@@ -113,6 +112,14 @@ export interface IngressReplayGuardsTable {
   guard: string;
   event_ids: JSONColumnType<string[]>;
   accepted_at: DefaultedTimestamp;
+}
+
+/** Outcomes contact-sync decided, committed with the mapping and published after the commit. */
+export interface ContactSyncOutboxTable {
+  id: string;
+  cause: JSONColumnType<{ id: string; correlationId: string; tenant: string }>;
+  outcome: JSONColumnType<Record<string, unknown>>;
+  created_at: DefaultedTimestamp;
 }
 
 /** Events contact-sync has fully processed: a redelivery finds its id here and changes nothing. */
@@ -221,6 +228,7 @@ export interface Database {
   call_note_create_attempts: CallNoteCreateAttemptsTable;
   call_sync_processed: CallSyncProcessedTable;
   contact_sync_processed: ContactSyncProcessedTable;
+  contact_sync_outbox: ContactSyncOutboxTable;
   ingress_spool: IngressSpoolTable;
   ingress_set_aside: IngressSetAsideTable;
   ingress_raw_bodies: IngressRawBodiesTable;

@@ -8,6 +8,11 @@ export type OutcomeInput = Omit<
   'id' | 'service' | 'correlationId' | 'eventId' | 'tenant' | 'at'
 > & {
   at?: string;
+  /**
+   * A stable id (e.g. `nameUuid` of the event id and the step) for a service that may report the same outcome
+   * again after a crash or a retry: the audit keeps one row per id. Default: a fresh one.
+   */
+  id?: string;
 };
 
 /**
@@ -29,14 +34,15 @@ export class OutcomeReporter {
     cause: Pick<EventEnvelope, 'id' | 'correlationId' | 'tenant'>,
     outcome: OutcomeInput,
   ): Promise<SyncOutcome> {
+    const { id, at, ...decided } = outcome;
     const record: SyncOutcome = {
-      id: randomUUID(),
+      id: id ?? randomUUID(),
       service: this.service,
       correlationId: cause.correlationId,
       eventId: cause.id,
       tenant: cause.tenant,
-      ...outcome,
-      at: outcome.at ?? new Date().toISOString(),
+      ...decided,
+      at: at ?? new Date().toISOString(),
     };
     const topic = `${this.infra.topicPrefix}${TOPICS.outcomes}`;
     try {

@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest, migrationNames } from '@df/db';
+import { createDb, ensureDatabase, migrateToLatest, migrationsFingerprint } from '@df/db';
 import { stackConfig, stackDown, stackUp } from '@df/stack';
 import type { TestProject } from 'vitest/node';
 import { removeTestArtifacts } from './cleanup.ts';
@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
 
   // Named after the current migrations, so it always reflects them; concurrent runs migrate it under
   // kysely's migration lock.
-  const templateDatabase = templateDatabaseName(migrationNames());
+  const templateDatabase = templateDatabaseName(migrationsFingerprint());
   const template = databaseUrlNamed(config.databaseUrl, templateDatabase);
   await ensureDatabase(template);
   const db = createDb(template, { max: 1 });

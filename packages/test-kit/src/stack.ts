@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * The template database each test file clones, named after the migrations it holds: runs of the suite at the
+ * The template database each test file clones, named after the migrations it holds (names and code): runs of the suite at the
  * same time (several checkouts, several engineers on one machine) share it instead of dropping it under each
  * other, and a new migration gets a template of its own.
  */
-export function templateDatabaseName(migrationNames: string[]): string {
-  const hash = createHash('sha256').update(migrationNames.join('\n')).digest('hex').slice(0, 12);
+export function templateDatabaseName(migrationsFingerprint: string): string {
+  const hash = createHash('sha256').update(migrationsFingerprint).digest('hex').slice(0, 12);
   return `df_test_template_${hash}`;
 }
 

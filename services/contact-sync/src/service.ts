@@ -6,7 +6,7 @@ import {
   type Infrastructure,
   type ServiceMetrics,
 } from '@df/service-runtime';
-import { DEFAULT_POLICY } from './domain/merge.ts';
+import { DEFAULT_SYNC_POLICY } from './domain/plan.ts';
 import {
   type ContactSyncConfig,
   type ContactSyncDeps,
@@ -20,7 +20,7 @@ import type { ContactTools } from './tools.ts';
 export const CONTACT_SYNC_GROUP = 'contact-sync';
 
 export const DEFAULT_CONTACT_SYNC_CONFIG: ContactSyncConfig = {
-  policy: DEFAULT_POLICY,
+  policy: DEFAULT_SYNC_POLICY,
   onGhlDelete: 'tag',
   deletedTag: 'deleted-in-ghl',
 };

@@ -1,24 +1,16 @@
 import type { Database } from '@df/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { FieldStates, Side } from './domain/merge.ts';
+import type { PersonState } from './domain/plan.ts';
 import type { Snapshot } from './domain/snapshot.ts';
 
-/** One person as contact-sync knows them: the ids on both sides and the sync memory. */
-export interface ContactRecord {
-  id?: string;
-  tenant: string;
-  alowareContactId: string | null;
-  ghlContactId: string | null;
-  phone: string | null;
-  email: string | null;
-  fields: FieldStates;
-  known: Record<Side, Snapshot | null>;
-  /** Fingerprint of the last write into each side (see domain/snapshot.ts `fingerprint`). */
-  written: Record<Side, string | null>;
-  deletedInGhlAt: Date | null;
-}
-
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** A person as stored: the mapping row's id and the state the decider works on. */
+export interface StoredPerson {
+  id: string;
+  state: PersonState;
+}
 
 /**
  * Serializes all work on one person across every contact-sync instance until the transaction ends: an event
@@ -45,68 +37,91 @@ export async function markProcessed(db: Db, eventId: string): Promise<void> {
     .execute();
 }
 
+type Row = Selectable<Database['contact_mappings']>;
+
+function toPerson(row: Row): StoredPerson {
+  return {
+    id: row.id,
+    state: {
+      tenant: row.tenant ?? '',
+      alowareContactId: row.aloware_contact_id,
+      ghlContactId: row.ghl_contact_id,
+      phone: row.phone_number,
+      email: row.email,
+      fields: (row.field_states ?? {}) as FieldStates,
+      known: { ghl: row.ghl_known as Snapshot | null, aloware: row.aloware_known as Snapshot | null },
+      pendingEchoes: row.pending_echoes ?? { aloware: [], ghl: [] },
+      deletedInGhlAt: row.deleted_in_ghl_at ? new Date(row.deleted_in_ghl_at).toISOString() : null,
+    },
+  };
+}
+
 /**
- * Finds the person: by the source's own id first, then by phone, then by e-mail. A phone or e-mail hit only
- * counts when that mapping has no other id on the event's side: two different contacts sharing a phone are
- * never merged into one.
+ * Finds the person an event is about: by the source's own id, then by phone, then by e-mail, closed mappings
+ * included. A phone or e-mail hit may carry another id on the event's side: the decider calls that a duplicate
+ * and applies its policy, instead of a second mapping failing a unique constraint.
  */
-export async function findContact(
+export async function findPerson(
   db: Db,
   side: Side,
   ids: { sourceId: string | null; phone: string | null; email: string | null },
-): Promise<ContactRecord | null> {
+): Promise<StoredPerson | null> {
   const idColumn = side === 'ghl' ? 'ghl_contact_id' : 'aloware_contact_id';
-  const base = db.selectFrom('contact_mappings').selectAll().where('deleted_in_ghl_at', 'is', null);
+  const base = db.selectFrom('contact_mappings').selectAll();
   let row = ids.sourceId ? await base.where(idColumn, '=', ids.sourceId).executeTakeFirst() : undefined;
   for (const [column, value] of [
     ['phone_number', ids.phone],
     ['email', ids.email],
   ] as const) {
     if (row || !value) continue;
-    row = await base
-      .where(column, '=', value)
-      .where((eb) => eb.or([eb(idColumn, 'is', null), eb(idColumn, '=', ids.sourceId ?? '')]))
-      .orderBy('created_at')
-      .executeTakeFirst();
+    row = await base.where(column, '=', value).orderBy('created_at').executeTakeFirst();
   }
-  if (!row) return null;
-  return {
-    id: row.id,
-    tenant: row.tenant ?? '',
-    alowareContactId: row.aloware_contact_id,
-    ghlContactId: row.ghl_contact_id,
-    phone: row.phone_number,
-    email: row.email,
-    fields: (row.field_states ?? {}) as FieldStates,
-    known: { ghl: row.ghl_known as Snapshot | null, aloware: row.aloware_known as Snapshot | null },
-    written: { ghl: row.ghl_written_fingerprint, aloware: row.aloware_written_fingerprint },
-    deletedInGhlAt: row.deleted_in_ghl_at,
-  };
+  return row ? toPerson(row) : null;
 }
 
-export async function findById(db: Db, side: Side, id: string) {
-  return findContact(db, side, { sourceId: id, phone: null, email: null });
+export async function loadPerson(db: Db, id: string): Promise<StoredPerson | null> {
+  const row = await db.selectFrom('contact_mappings').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toPerson(row) : null;
 }
 
-export async function saveContact(db: Db, contact: ContactRecord, direction: string): Promise<string> {
+/** Whether another mapping already holds this GHL contact (GHL's duplicate rules can match one). */
+export async function ghlContactMappedElsewhere(
+  db: Db,
+  ghlContactId: string,
+  selfId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('contact_mappings')
+    .select('id')
+    .where('ghl_contact_id', '=', ghlContactId)
+    .where('id', '!=', selfId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function savePerson(
+  db: Db,
+  id: string | undefined,
+  state: PersonState,
+  direction: string,
+): Promise<string> {
   const values = {
-    tenant: contact.tenant,
-    aloware_contact_id: contact.alowareContactId,
-    ghl_contact_id: contact.ghlContactId,
-    phone_number: contact.phone,
-    email: contact.email,
-    field_states: JSON.stringify(contact.fields),
-    ghl_known: contact.known.ghl ? JSON.stringify(contact.known.ghl) : null,
-    aloware_known: contact.known.aloware ? JSON.stringify(contact.known.aloware) : null,
-    ghl_written_fingerprint: contact.written.ghl,
-    aloware_written_fingerprint: contact.written.aloware,
-    deleted_in_ghl_at: contact.deletedInGhlAt,
+    tenant: state.tenant,
+    aloware_contact_id: state.alowareContactId,
+    ghl_contact_id: state.ghlContactId,
+    phone_number: state.phone,
+    email: state.email,
+    field_states: JSON.stringify(state.fields),
+    ghl_known: state.known.ghl ? JSON.stringify(state.known.ghl) : null,
+    aloware_known: state.known.aloware ? JSON.stringify(state.known.aloware) : null,
+    pending_echoes: JSON.stringify(state.pendingEchoes),
+    deleted_in_ghl_at: state.deletedInGhlAt ? new Date(state.deletedInGhlAt) : null,
     last_synced_at: new Date(),
     updated_at: new Date(),
   };
-  if (contact.id) {
-    await db.updateTable('contact_mappings').set(values).where('id', '=', contact.id).execute();
-    return contact.id;
+  if (id) {
+    await db.updateTable('contact_mappings').set(values).where('id', '=', id).execute();
+    return id;
   }
   const inserted = await db
     .insertInto('contact_mappings')
@@ -114,4 +129,37 @@ export async function saveContact(db: Db, contact: ContactRecord, direction: str
     .returning('id')
     .executeTakeFirstOrThrow();
   return inserted.id;
+}
+
+/** An outcome to report, with the event or command it answers. */
+export interface OutboxEntry {
+  id: string;
+  cause: { id: string; correlationId: string; tenant: string };
+  outcome: Record<string, unknown>;
+}
+
+/** Adds outcomes in the caller's transaction; an id already there (a step done again) is kept once. */
+export async function addToOutbox(db: Db, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('contact_sync_outbox')
+    .values(
+      entries.map((e) => ({ id: e.id, cause: JSON.stringify(e.cause), outcome: JSON.stringify(e.outcome) })),
+    )
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** The oldest outcomes waiting to be published. */
+export async function pendingOutbox(db: Db, limit: number): Promise<OutboxEntry[]> {
+  return db
+    .selectFrom('contact_sync_outbox')
+    .select(['id', 'cause', 'outcome'])
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function removeFromOutbox(db: Db, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('contact_sync_outbox').where('id', 'in', ids).execute();
 }

@@ -1,28 +1,41 @@
-import type { ContactData, EventEnvelope } from '@df/contracts';
+import { type ContactData, type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
 import { PermanentError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
 import type { Kysely } from 'kysely';
+import type { Side } from './domain/merge.ts';
 import {
-  type ConflictPolicy,
-  type Decision,
-  mergedSnapshot,
-  mergeFields,
-  type Side,
-} from './domain/merge.ts';
-import { changedFields, fingerprint, isEmpty, type Snapshot, snapshotOf } from './domain/snapshot.ts';
+  type ContactChange as Change,
+  confirmWrite,
+  DIRECTION_FROM,
+  type PersonState,
+  type Plan,
+  type PlannedOutcome,
+  planContactSync,
+  planGhlDelete,
+  planMissingTarget,
+  type SyncPolicy,
+  type ToolWrite,
+  type WriteResult,
+} from './domain/plan.ts';
+import { snapshotOf } from './domain/snapshot.ts';
 import {
-  type ContactRecord,
-  findContact,
+  addToOutbox,
+  findPerson,
+  ghlContactMappedElsewhere,
   isProcessed,
+  loadPerson,
   lockPerson,
   markProcessed,
-  saveContact,
+  type OutboxEntry,
+  pendingOutbox,
+  removeFromOutbox,
+  savePerson,
 } from './store.ts';
 import type { ContactTools } from './tools.ts';
 
 export interface ContactSyncConfig {
-  policy: ConflictPolicy;
+  policy: SyncPolicy;
   /** What happens to the Aloware contact when the GHL contact is deleted (Aloware has no delete API). */
   onGhlDelete: 'tag' | 'ignore';
   deletedTag: string;
@@ -32,29 +45,17 @@ export interface ContactSyncDeps {
   db: Kysely<Database>;
   tools: ContactTools;
   config: ContactSyncConfig;
-  /** Reports one outcome for the event being handled (written before the transaction commits). */
+  /** Reports one outcome for the event being handled. */
   report: (cause: Cause, outcome: OutcomeInput) => Promise<unknown>;
 }
 
 /** What an outcome answers: an event, or an operator command. */
 export type Cause = Pick<EventEnvelope, 'id' | 'correlationId' | 'tenant'>;
 
-/** What one side's change means for a person, as input to `syncContact`. */
-export interface ContactChange {
+/** One side's change about a person, and the event or command it comes from. */
+export interface ContactChange extends Change {
   cause: Cause;
-  side: Side;
-  sourceId: string | null;
-  snapshot: Snapshot;
-  at: string;
-  /** "Sync this contact now": write the merged state to both sides even where we believe it is there. */
-  force?: boolean;
 }
-
-const OTHER: Record<Side, Side> = { aloware: 'ghl', ghl: 'aloware' };
-const DIRECTION: Record<Side, 'aloware_to_ghl' | 'ghl_to_aloware'> = {
-  aloware: 'aloware_to_ghl',
-  ghl: 'ghl_to_aloware',
-};
 
 export function changeFromEvent(event: EventEnvelope): ContactChange {
   const data = event.data as ContactData;
@@ -63,173 +64,163 @@ export function changeFromEvent(event: EventEnvelope): ContactChange {
   return { cause: event, side, sourceId, snapshot: snapshotOf(data), at: event.occurredAt };
 }
 
-/** Echo: everything in the webhook is what we last wrote into that side, or already known to be there. */
-function isEcho(contact: ContactRecord, change: ContactChange): boolean {
-  const written = contact.written[change.side];
-  if (!written) return false;
-  const writtenFields = Object.fromEntries(JSON.parse(written) as [string, unknown][]) as Snapshot;
-  const said = Object.fromEntries(
-    Object.entries(change.snapshot).filter(([field]) => field in writtenFields),
-  ) as Snapshot;
-  if (fingerprint(said) !== written) return false;
-  return isEmpty(changedFields(change.snapshot, { ...contact.known[change.side], ...writtenFields }));
-}
-
 /**
- * One contact change, effectively once: under the person's lock, skip what was processed already or is our
- * own echo, merge by the conflict policy, write to each side whatever it does not hold yet, and record it all
- * (mapping, memory, processed id) in the same transaction. A crash before commit repeats the writes, which
- * are idempotent (upsert by phone/e-mail, update by id, Aloware's force_update by phone).
+ * One contact change, effectively once, in three short steps; no transaction is open while a tool is called.
+ * 1. Under the person's lock: load, plan (the pure decider), save the plan's state — merged fields and the
+ *    echoes its writes will cause — with the plan's outcomes in the outbox and, when nothing is to be written,
+ *    the event marked processed. Commit.
+ * 2. Call the tools the plan names. A crash here repeats steps 1–2 on redelivery: the writes are idempotent
+ *    (upsert by phone/e-mail, update by id, Aloware's force_update by phone), and nothing was confirmed.
+ * 3. Under the lock again: confirm what each tool now holds (and the new GHL id), with the writes' outcomes
+ *    in the outbox, and mark the event processed.
+ * The outbox is published after each commit; outcome ids derive from the event and the step, so one reported
+ * again after a crash adds no row to the audit.
  */
 export async function syncContact(change: ContactChange, deps: ContactSyncDeps): Promise<void> {
-  const { cause, side } = change;
-  const other = OTHER[side];
   const phone = typeof change.snapshot.phone === 'string' ? change.snapshot.phone : null;
   const email = typeof change.snapshot.email === 'string' ? change.snapshot.email : null;
-  const entity = { type: 'contact' as const, id: change.sourceId };
+  const lockKey = phone ?? email ?? `${change.side}:${change.sourceId ?? change.cause.id}`;
+  const step = stepper(change.cause, change.sourceId);
+  const planned = await deps.db.transaction().execute(async (trx) => {
+    await lockPerson(trx, lockKey);
+    if (await isProcessed(trx, change.cause.id)) return undefined;
+    const found = await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email });
+    const plan = planContactSync(found?.state ?? null, change, deps.config.policy, change.cause.tenant);
+    const id = await savePerson(trx, found?.id, plan.next, DIRECTION_FROM[change.side]);
+    await addToOutbox(
+      trx,
+      plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
+    );
+    if (plan.writes.length === 0) await markProcessed(trx, change.cause.id);
+    return { id, plan };
+  });
+  await relayOutbox(deps);
+  if (planned && planned.plan.writes.length > 0) await carryOut(change.cause, planned, lockKey, step, deps);
+}
+
+/** An outcome as decided, before it is tied to its cause and entity. */
+type Decided = PlannedOutcome | Omit<OutcomeInput, 'entity'>;
+type Step = (name: string, outcome: Decided) => OutboxEntry;
+
+/** Outcomes of one cause, with ids derived from the cause and the step that decided them. */
+function stepper(cause: Cause, entityId: string | null): Step {
+  return (name, outcome) => ({
+    id: nameUuid(`${cause.id}|contact-sync|${name}`),
+    cause: { id: cause.id, correlationId: cause.correlationId, tenant: cause.tenant },
+    outcome: { ...outcome, entity: { type: 'contact', id: entityId } },
+  });
+}
+
+/** Publishes what the outbox holds (this handler's outcomes, and any a crash left behind). */
+export async function relayOutbox(deps: ContactSyncDeps): Promise<void> {
+  for (;;) {
+    const entries = await pendingOutbox(deps.db, 100);
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      await deps.report(entry.cause, { ...(entry.outcome as OutcomeInput), id: entry.id });
+    }
+    await removeFromOutbox(
+      deps.db,
+      entries.map((e) => e.id),
+    );
+  }
+}
+
+/** Steps 2 and 3 of a plan: the tool calls, then their confirmation with their outcomes. */
+async function carryOut(
+  cause: Cause,
+  { id, plan }: { id: string; plan: Plan },
+  lockKey: string,
+  step: Step,
+  deps: ContactSyncDeps,
+): Promise<void> {
+  const done: Array<{ write: ToolWrite; result: WriteResult }> = [];
+  const notes: OutboxEntry[] = [];
+  for (const write of plan.writes) {
+    const result = await write_(write, plan.next, deps);
+    if (result !== 'missing') {
+      done.push({ write, result });
+      continue;
+    }
+    // The mapped GHL contact is gone (deleted while a webhook was missed): the policy decides.
+    const again = planMissingTarget(plan.next, deps.config.policy);
+    if (again.write) {
+      done.push({ write: again.write, result: await writeOrThrow(again.write, again.next, deps) });
+    } else {
+      notes.push(step('missing-target', skipped('missing_in_ghl', 'ghl', null)));
+    }
+  }
 
   await deps.db.transaction().execute(async (trx) => {
-    await lockPerson(trx, phone ?? email ?? `${side}:${change.sourceId ?? cause.id}`);
+    await lockPerson(trx, lockKey);
     if (await isProcessed(trx, cause.id)) return;
-
-    const found = await findContact(trx, side, { sourceId: change.sourceId, phone, email });
-    const contact: ContactRecord = found ?? {
-      tenant: cause.tenant,
-      alowareContactId: null,
-      ghlContactId: null,
-      phone,
-      email,
-      fields: {},
-      known: { aloware: null, ghl: null },
-      written: { aloware: null, ghl: null },
-      deletedInGhlAt: null,
-    };
-    if (side === 'ghl') contact.ghlContactId ??= change.sourceId;
-    else contact.alowareContactId ??= change.sourceId;
-
-    if (!change.force && found && isEcho(found, change)) {
-      contact.known[side] = { ...contact.known[side], ...change.snapshot };
-      await saveContact(trx, contact, DIRECTION[side]);
-      await markProcessed(trx, cause.id);
-      await deps.report(cause, {
-        entity,
-        direction: DIRECTION[side],
-        action: 'skipped',
-        reason: 'echo',
-        target: { system: other, id: side === 'ghl' ? contact.alowareContactId : contact.ghlContactId },
-      });
-      return;
+    let state = (await loadPerson(trx, id))?.state ?? plan.next;
+    for (const [n, { write, result }] of done.entries()) {
+      if (write.target === 'ghl' && result.id && (await ghlContactMappedElsewhere(trx, result.id, id))) {
+        // GHL matched another mapped person by its duplicate rules: both mappings stay as they are.
+        notes.push(step(`write-${n}`, skipped('conflict: duplicate_in_ghl', 'ghl', result.id)));
+        continue;
+      }
+      if (write.target === 'ghl' && write.kind === 'create') state = { ...state, ghlContactId: null };
+      state = confirmWrite(state, write, result);
+      notes.push(
+        step(`write-${n}`, {
+          direction: write.target === 'ghl' ? 'aloware_to_ghl' : 'ghl_to_aloware',
+          action: result.created ? 'created' : 'updated',
+          reason: write.target === 'aloware' && write.tags ? `tagged ${write.tags.join(', ')}` : null,
+          target: { system: write.target, id: idOn(state, write.target) },
+        }),
+      );
     }
-
-    const { fields, decisions } = mergeFields(
-      contact.fields,
-      change.snapshot,
-      side,
-      change.at,
-      deps.config.policy,
-    );
-    contact.fields = fields;
-    // A stale value is history, not what the side holds now; the other rejections are what it holds.
-    const stale = new Set(decisions.filter((d) => d.reason === 'stale').map((d) => d.field));
-    const current = Object.fromEntries(
-      Object.entries(change.snapshot).filter(([f]) => !stale.has(f as never)),
-    );
-    contact.known[side] = { ...contact.known[side], ...current };
-    const merged = mergedSnapshot(fields);
-    contact.phone = typeof merged.phone === 'string' ? merged.phone : contact.phone;
-    contact.email = typeof merged.email === 'string' ? merged.email : contact.email;
-
-    for (const decision of decisions) await reportDecision(deps, cause, entity, side, decision);
-
-    let wrote = false;
-    // The other side first (the point of the event), then the event's own side when it lost a conflict.
-    for (const target of [other, side]) {
-      const changes = changedFields(merged, change.force ? null : contact.known[target]);
-      if (isEmpty(changes)) continue;
-      wrote = (await writeSide(target, contact, merged, changes, deps, cause, entity)) || wrote;
-    }
-    if (!wrote && decisions.length === 0) {
-      await deps.report(cause, {
-        entity,
-        direction: DIRECTION[side],
-        action: 'skipped',
-        reason: 'no_change',
-        target: { system: other, id: other === 'ghl' ? contact.ghlContactId : contact.alowareContactId },
-      });
-    }
-    await saveContact(trx, contact, DIRECTION[side]);
+    await savePerson(trx, id, state, 'aloware_to_ghl');
+    await addToOutbox(trx, notes);
     await markProcessed(trx, cause.id);
   });
+  await relayOutbox(deps);
 }
 
-/** Writes `changes` into one side, updates what we believe it holds, and reports it. */
-async function writeSide(
-  target: Side,
-  contact: ContactRecord,
-  merged: Snapshot,
-  changes: Snapshot,
+const skipped = (reason: string, system: Side, id: string | null): Decided => ({
+  direction: system === 'ghl' ? 'aloware_to_ghl' : 'ghl_to_aloware',
+  action: 'skipped',
+  reason,
+  target: { system, id },
+});
+
+const idOn = (state: PersonState, side: Side) =>
+  side === 'ghl' ? state.ghlContactId : state.alowareContactId;
+
+/** One tool call; a GHL update of a contact that no longer exists answers `missing` instead of failing. */
+async function write_(
+  write: ToolWrite,
+  state: PersonState,
   deps: ContactSyncDeps,
-  cause: Cause,
-  entity: { type: 'contact'; id: string | null },
-): Promise<boolean> {
-  const direction = target === 'ghl' ? 'aloware_to_ghl' : 'ghl_to_aloware';
-  let action: 'created' | 'updated';
-  let written: Snapshot = changes;
-  if (target === 'ghl') {
-    if (contact.deletedInGhlAt) return false;
-    if (contact.ghlContactId) {
-      await deps.tools.ghl.update(contact.ghlContactId, changes, contact.alowareContactId);
-      action = 'updated';
-    } else {
-      // A new GHL contact gets the whole merged contact, not just the changes.
-      written = merged;
-      const result = await deps.tools.ghl.upsert(merged, contact.alowareContactId);
-      contact.ghlContactId = result.id;
-      action = result.created ? 'created' : 'updated';
+): Promise<WriteResult | 'missing'> {
+  if (write.target === 'ghl' && write.kind === 'update') {
+    try {
+      await deps.tools.ghl.update(write.id, write.fields, state.alowareContactId);
+      return { id: write.id, created: false };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'not_found') return 'missing';
+      throw error;
     }
-  } else {
-    const phone = typeof merged.phone === 'string' ? merged.phone : null;
-    if (!phone) {
-      // Aloware keys contacts by phone: without one the person cannot exist there.
-      await deps.report(cause, {
-        entity,
-        direction,
-        action: 'skipped',
-        reason: 'no_phone',
-        target: { system: 'aloware', id: null },
-      });
-      return false;
-    }
-    written = { ...changes, phone };
-    action = await deps.tools.aloware.upsert(phone, written);
   }
-  contact.known[target] = { ...contact.known[target], ...written };
-  contact.written[target] = fingerprint(written);
-  await deps.report(cause, {
-    entity,
-    direction,
-    action,
-    reason: null,
-    target: { system: target, id: target === 'ghl' ? contact.ghlContactId : contact.alowareContactId },
-  });
-  return true;
+  return writeOrThrow(write, state, deps);
 }
 
-async function reportDecision(
+async function writeOrThrow(
+  write: ToolWrite,
+  state: PersonState,
   deps: ContactSyncDeps,
-  cause: Cause,
-  entity: { type: 'contact'; id: string | null },
-  side: Side,
-  decision: Decision,
-) {
-  await deps.report(cause, {
-    entity,
-    direction: DIRECTION[side],
-    action: 'conflict_resolved',
-    // Field names only: the values are personal data and stay out of the audit trail's reason text.
-    reason: `${decision.field}: ${decision.reason}`,
-    target: { system: 'middleware', id: null },
-  });
+): Promise<WriteResult> {
+  if (write.target === 'ghl') {
+    if (write.kind === 'update') {
+      await deps.tools.ghl.update(write.id, write.fields, state.alowareContactId);
+      return { id: write.id, created: false };
+    }
+    return deps.tools.ghl.upsert(write.fields, state.alowareContactId);
+  }
+  const outcome = await deps.tools.aloware.upsert(write.phone, write.fields, write.tags);
+  return { id: null, created: outcome === 'created' };
 }
 
 /** GHL deleted the contact: the mapping is closed; Aloware (which cannot delete) gets a tag by default. */
@@ -237,33 +228,23 @@ export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyn
   const data = event.data as ContactData;
   const ghlId = data.ghlContactId ?? event.entity.id;
   if (!ghlId) throw new PermanentError('missing-id', 'ContactDelete without a contact id');
-  await deps.db.transaction().execute(async (trx) => {
-    const contact = await findContact(trx, 'ghl', { sourceId: ghlId, phone: null, email: null });
-    await lockPerson(trx, contact?.phone ?? contact?.email ?? `ghl:${ghlId}`);
-    if (await isProcessed(trx, event.id)) return;
-    const entity = { type: 'contact' as const, id: ghlId };
-    if (!contact) {
-      await deps.report(event, {
-        entity,
-        direction: 'ghl_to_aloware',
-        action: 'skipped',
-        reason: 'not_mapped',
-        target: { system: 'aloware', id: null },
-      });
-    } else {
-      if (deps.config.onGhlDelete === 'tag' && contact.phone) {
-        await deps.tools.aloware.upsert(contact.phone, {}, [deps.config.deletedTag]);
-      }
-      contact.deletedInGhlAt = new Date(event.occurredAt);
-      await saveContact(trx, contact, 'ghl_to_aloware');
-      await deps.report(event, {
-        entity,
-        direction: 'ghl_to_aloware',
-        action: deps.config.onGhlDelete === 'tag' && contact.phone ? 'updated' : 'deleted',
-        reason: deps.config.onGhlDelete === 'tag' ? `tagged ${deps.config.deletedTag}` : 'mapping closed',
-        target: { system: 'aloware', id: contact.alowareContactId },
-      });
-    }
-    await markProcessed(trx, event.id);
+  const byId = { sourceId: ghlId, phone: null, email: null };
+  const known = await findPerson(deps.db, 'ghl', byId);
+  const lockKey = known?.state.phone ?? known?.state.email ?? `ghl:${ghlId}`;
+  const step = stepper(event, ghlId);
+  const planned = await deps.db.transaction().execute(async (trx) => {
+    await lockPerson(trx, lockKey);
+    if (await isProcessed(trx, event.id)) return undefined;
+    const person = await findPerson(trx, 'ghl', byId);
+    const plan = planGhlDelete(person?.state ?? null, event.occurredAt, deps.config);
+    if (person) await savePerson(trx, person.id, plan.next, 'ghl_to_aloware');
+    await addToOutbox(
+      trx,
+      plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
+    );
+    if (plan.writes.length === 0) await markProcessed(trx, event.id);
+    return person ? { id: person.id, plan } : undefined;
   });
+  await relayOutbox(deps);
+  if (planned && planned.plan.writes.length > 0) await carryOut(event, planned, lockKey, step, deps);
 }

@@ -1,5 +1,5 @@
 import type { Command } from '@df/contracts';
-import { findById } from './store.ts';
+import { findPerson } from './store.ts';
 import { type ContactChange, type ContactSyncDeps, syncContact } from './sync-contact.ts';
 
 type SyncRequest = Extract<Command, { type: 'contact.sync_requested' }>;
@@ -26,8 +26,12 @@ export async function syncContactNow(command: SyncRequest, deps: ContactSyncDeps
     return syncContact(change(command, 'ghl', target.ghlContactId, snapshot), deps);
   }
   if (target.by === 'aloware_id') {
-    const known = await findById(deps.db, 'aloware', target.alowareContactId);
-    phone = known?.phone ?? null;
+    const known = await findPerson(deps.db, 'aloware', {
+      sourceId: target.alowareContactId,
+      phone: null,
+      email: null,
+    });
+    phone = known?.state.phone ?? null;
   } else phone = target.phone;
   if (!phone) return void (await notFound());
 

@@ -9,6 +9,7 @@ import * as ingressAcceptPath from './20261201T1400_ingress_accept_path.ts';
 import * as ghlRateBudgets from './20261201T1430_ghl_rate_budgets.ts';
 import * as consumerParking from './20261201T1500_consumer_parking.ts';
 import * as ingressValuesAsText from './20261201T1510_ingress_values_as_text.ts';
+import * as contactSyncPendingEchoes from './20261201T1530_contact_sync_pending_echoes.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1430_ghl_rate_budgets': ghlRateBudgets,
   '20261201T1500_consumer_parking': consumerParking,
   '20261201T1510_ingress_values_as_text': ingressValuesAsText,
+  '20261201T1530_contact_sync_pending_echoes': contactSyncPendingEchoes,
 };

@@ -87,7 +87,8 @@ export function contactStore(st: AlowareState, { emit }: WebhookOut) {
 
   function store(contact: AlowareContact): void {
     contacts.set(contact.id, contact);
-    byPhone.set(contact.phone_number, contact.id);
+    // A duplicate saved in the UI does not take the number over: lookups by phone find the first contact.
+    if (!byPhone.has(contact.phone_number)) byPhone.set(contact.phone_number, contact.id);
   }
 
   function find(phoneOrId: string | number): AlowareContact | undefined {

@@ -78,7 +78,11 @@ export interface AlowareSimulator {
   failSmsTo(phone: string): void;
 
   // ---- drivers (things a user does in Aloware that produce webhooks) ----
-  createContact(fields: LeadFields & { phone_number: string }): AlowareContact;
+  /** A contact typed in Aloware's UI; `duplicate` allows a phone another contact has (the UI does). */
+  createContact(
+    fields: LeadFields & { phone_number: string },
+    options?: { duplicate?: boolean },
+  ): AlowareContact;
   updateContact(phoneOrId: string | number, fields: LeadFields): AlowareContact;
   setDnc(phoneOrId: string | number, isDnc: boolean): AlowareContact;
   disposeContact(phoneOrId: string | number, dispositionStatusId: number): AlowareContact;

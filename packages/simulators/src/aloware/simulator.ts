@@ -103,10 +103,11 @@ export async function startAlowareSimulator(
       const normalized = toE164(phone);
       if (normalized) failingSms.add(normalized);
     },
-    createContact(fields) {
+    createContact(fields, options = {}) {
       const phone = toE164(fields.phone_number);
       if (!phone) throw new Error('Aloware simulator: invalid phone number');
-      if (find(phone)) throw new Error('Aloware simulator: contact already exists');
+      // Aloware's UI lets a user save a second contact with a number another contact has; the API cannot.
+      if (find(phone) && !options.duplicate) throw new Error('Aloware simulator: contact already exists');
       const contact = newContact(phone, 'ui');
       store(contact);
       applyLead(contact, fields, true);

@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
+import { contactToolsFor } from './tools-for.ts';
+
+// The edit sequences real teams produce, tried from outside through the tools (issue: contact-sync v2).
+let system: TestSystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+let phoneCounter = 600;
+const nextPhone = () => `+1202555${String(phoneCounter++).padStart(4, '0')}`;
+const ghlContacts = (s: TestSystem, phone: string) =>
+  s.simulators!.ghl.contacts().filter((c) => c.phone === phone);
+const outcomesWith = async (s: TestSystem, reason: string) =>
+  (await s.outcomes()).filter((o) => o.error_message === reason).length;
+const mapping = (s: TestSystem, phone: string) =>
+  s.database.db
+    .selectFrom('contact_mappings')
+    .selectAll()
+    .where('phone_number', '=', phone)
+    .executeTakeFirst();
+const ledgerErrors = async (s: TestSystem) =>
+  (await s.database.db.selectFrom('webhook_events').select('status').execute()).filter(
+    (r) => r.status === 'error',
+  ).length;
+
+async function personInBothTools(s: TestSystem, firstName: string) {
+  const phone = nextPhone();
+  s.simulators!.aloware.createContact({ phone_number: phone, first_name: firstName });
+  const ghlId = await waitFor(
+    'the mapping',
+    async () => (await mapping(s, phone))?.ghl_contact_id ?? undefined,
+  );
+  await waitFor('the echo of the GHL create', async () => (await outcomesWith(s, 'echo')) >= 1);
+  return { phone, ghlId };
+}
+
+describe('contact-sync v2: edit sequences', () => {
+  it('carries GHL edits Ann → Bob → Ann to Aloware every time', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Ann');
+    s.simulators!.ghl.editContact(ghlId, { firstName: 'Bob' });
+    await waitFor('Bob in Aloware', () => s.simulators!.aloware.contact(phone)?.first_name === 'Bob');
+    s.simulators!.ghl.editContact(ghlId, { firstName: 'Ann' });
+    await waitFor('Ann again in Aloware', () => s.simulators!.aloware.contact(phone)?.first_name === 'Ann');
+  });
+
+  it('carries DND true → false → true from GHL and DNC true → false → true from Aloware', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Dee');
+    for (const dnd of [true, false, true]) {
+      s.simulators!.ghl.editContact(ghlId, { dnd });
+      await waitFor(`Aloware DNC ${dnd}`, () => s.simulators!.aloware.contact(phone)?.is_dnc === dnd);
+    }
+    for (const dnc of [false, true, false]) {
+      s.simulators!.aloware.setDnc(phone, dnc);
+      await waitFor(`GHL DND ${dnc}`, () => s.simulators!.ghl.contact(ghlId)?.dnd === dnc);
+    }
+  });
+
+  it('respects a GHL delete when Aloware edits the person later: reported, not re-created, no dead letter', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Del');
+    await contactToolsFor(s).ghlClient.deleteContact(ghlId);
+    await waitFor('the mapping to be closed', async () => (await mapping(s, phone))?.deleted_in_ghl_at);
+    s.simulators!.aloware.updateContact(phone, { last_name: 'After' });
+    await waitFor('the skip to be reported', async () => (await outcomesWith(s, 'deleted_in_ghl')) >= 1);
+    await s.settle();
+    expect(ghlContacts(s, phone)).toHaveLength(0);
+    expect(await ledgerErrors(s)).toBe(0);
+  });
+
+  it('reports a second Aloware contact with the same phone and keeps the first mapping', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'First');
+    const first = s.simulators!.aloware.contact(phone)!;
+    s.simulators!.aloware.createContact({ phone_number: phone, first_name: 'Second' }, { duplicate: true });
+    await waitFor(
+      'the duplicate to be reported',
+      async () => (await outcomesWith(s, 'conflict: duplicate_in_aloware')) >= 1,
+    );
+    await s.settle();
+    const row = await mapping(s, phone);
+    expect(row).toMatchObject({ aloware_contact_id: String(first.id), ghl_contact_id: ghlId });
+    expect(ghlContacts(s, phone)).toHaveLength(1);
+    expect(s.simulators!.ghl.contact(ghlId)?.firstName).toBe('First');
+    expect(await ledgerErrors(s)).toBe(0);
+  });
+
+  it('re-creates and re-maps a mapped GHL contact that vanished while its webhook was missed', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Gone');
+    const ghl = s.simulators!.ghl;
+    ghl.setWebhookUrl(undefined); // the ContactDelete webhook is lost
+    await contactToolsFor(s).ghlClient.deleteContact(ghlId);
+    ghl.setWebhookUrl(`${s.ingressUrl}/webhooks/ghl`);
+    s.simulators!.aloware.updateContact(phone, { last_name: 'Back' });
+    const recreated = await waitFor('a new GHL contact', () => ghlContacts(s, phone)[0]);
+    expect(recreated.id).not.toBe(ghlId);
+    expect(recreated).toMatchObject({ firstName: 'Gone', lastName: 'Back' });
+    await waitFor('the new mapping', async () => (await mapping(s, phone))?.ghl_contact_id === recreated.id);
+    expect(await ledgerErrors(s)).toBe(0);
+  });
+});
