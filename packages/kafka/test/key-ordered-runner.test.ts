@@ -1,5 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { committedOffsets, DEAD_LETTER_HEADERS, PermanentError, RetriableError, readTopic } from '@df/kafka';
+import {
+  committedOffsets,
+  DEAD_LETTER_HEADERS,
+  PermanentError,
+  RetriableError,
+  readTopic,
+  SchemaCodec,
+} from '@df/kafka';
 import { gate, runnerHarness, waitFor } from '@df/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -169,6 +176,32 @@ describe('key-ordered parallel runner against the real broker', () => {
     expect(letter!.headers[DEAD_LETTER_HEADERS.offset]).toBe('0');
     expect(letter!.headers[DEAD_LETTER_HEADERS.reason]).toBe('RetriableError');
     expect(letter!.headers[DEAD_LETTER_HEADERS.attempts]).toBe('3');
+  });
+
+  it('counts a schema registry outage as attempts, so it ends in the budget like any retriable failure', async () => {
+    const where = await h.topics();
+    const attempts: number[] = [];
+    let handled = 0;
+    await h.publish(where.topic, [{ key: 'k', n: 1 }]);
+    await h.consume(where, {
+      codec: new SchemaCodec('http://127.0.0.1:9/apis/ccompat/v7'), // nothing listens there
+      retry: { baseMs: 5, maxMs: 20, maxAttempts: 3 },
+      observer: { retrying: (record) => attempts.push(record.attempt) },
+      handlers: {
+        'test.happened': async () => {
+          handled += 1;
+        },
+      },
+    });
+    await waitFor(
+      'the record to leave the partition',
+      async () => (await committedTo(where.groupId, where.topic)) === '1',
+    );
+    expect(attempts).toEqual([1, 2]);
+    expect(handled).toBe(0);
+    const [letter] = await readTopic(h.kafka, where.dlq);
+    expect(letter!.headers[DEAD_LETTER_HEADERS.attempts]).toBe('3');
+    expect(letter!.headers[DEAD_LETTER_HEADERS.error]).toMatch(/schema registry unavailable/);
   });
 
   it('gives a batch handler whole batches and isolates a permanent failure record by record', async () => {
