@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Consumer } from 'kafkajs';
 import { AuthGate } from './auth-gate.ts';
+import { startCommitLoop } from './commit-loop.ts';
 import type { ConsumerOptions, Handler, RetryBudget, RunningConsumer } from './consumer-types.ts';
 import { classifyFailure, PermanentError } from './errors.ts';
 import { InFlight } from './in-flight.ts';
@@ -89,30 +90,15 @@ export async function startConsumer<E extends { type: string }, D>(
     options.observer?.assigned?.(event.payload.memberAssignment);
   });
 
-  /** Commits, per owned partition, the offset below which everything is done; one round at a time. */
-  let committing: Promise<void> = Promise.resolve();
-  const commitProgress = () => {
-    committing = committing.then(async () => {
-      for (const state of partitions.current(generation)) {
-        if (rebalance.signal.aborted) return;
-        const offset = state.tracker.takeCommittable();
-        if (offset === null) continue;
-        try {
-          await consumer.commitOffsets([{ topic: state.topic, partition: state.partition, offset }]);
-          options.observer?.committed?.(state.topic, state.partition, offset);
-        } catch (error) {
-          // Refused for a stale generation or mid-rebalance: that progress belongs to the next owner now.
-          onRebalance();
-          options.observer?.abandoned?.(
-            { topic: state.topic, partition: state.partition, offset, key: null, headers: {}, attempt: 1 },
-            error,
-          );
-        }
-      }
-    });
-    return committing;
-  };
-  const committer = setInterval(commitProgress, options.commitIntervalMs ?? 1000);
+  const commits = startCommitLoop({
+    consumer,
+    partitions,
+    generation: () => generation,
+    rebalancing: () => rebalance.signal.aborted,
+    onRebalance,
+    observer: options.observer ?? {},
+    intervalMs: options.commitIntervalMs ?? 1000,
+  });
 
   await deadLetters.connect();
   await consumer.connect();
@@ -155,8 +141,7 @@ export async function startConsumer<E extends { type: string }, D>(
       while (!idle() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       deadline.abort();
       while (activeBatches > 0) await new Promise((r) => setTimeout(r, 20));
-      clearInterval(committer);
-      await commitProgress();
+      await commits.stop();
       await retrier.stopped();
       await consumer.stop();
       await consumer.disconnect();

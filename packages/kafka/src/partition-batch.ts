@@ -1,34 +1,10 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { BatchItem, RecordContext } from './consumer-types.ts';
-import { decodeValue, orderingKey, recordContext } from './decode.ts';
-import type { InFlight } from './in-flight.ts';
-import type { KeyScheduler, OutsideSlot } from './key-scheduler.ts';
-import type { PartitionState } from './partition-state.ts';
-import type { RecordProcessor } from './record-processor.ts';
-import { runWithRetries } from './retry-loop.ts';
+import type { EachBatchPayload } from 'kafkajs';
+import { runAsBatch } from './batch-handler-run.ts';
+import type { BatchEnvironment, Item } from './batch-types.ts';
+import { orderingKey, recordContext } from './decode.ts';
+import type { OutsideSlot } from './key-scheduler.ts';
+import { refreshParked } from './parked-keys.ts';
 import { whenAborted } from './sleep.ts';
-
-export interface BatchEnvironment<E extends { type: string }, D> {
-  processor: RecordProcessor<E, D>;
-  scheduler: KeyScheduler;
-  inFlight: InFlight;
-  /** Fetching waits while this many records are queued or running (memory, and fairness to other members). */
-  maxInFlight: number;
-  state: PartitionState;
-  /** Aborted on stop and on rebalance: start nothing new, cut backoffs short. */
-  softSignal: AbortSignal;
-  /** Aborted when the stop deadline passed: stop waiting for anything. */
-  hardSignal: AbortSignal;
-  /** A heartbeat said the group is rebalancing. */
-  onRebalance(error: unknown): void;
-  heartbeatMs: number;
-}
-
-interface Item {
-  message: KafkaMessage;
-  record: RecordContext;
-  key: string;
-}
 
 /**
  * Takes one fetched batch of one partition. Records go to the key scheduler (same key in order, different
@@ -66,69 +42,6 @@ export async function acceptBatch<E extends { type: string }, D>(
   } finally {
     clearInterval(heartbeat);
   }
-}
-
-/**
- * Which of the batch's keys are parked, durably (maybe by another member, maybe released since). A key with
- * records of its own still queued here keeps what this member knows: those records decided on it in order,
- * and a parked answer read before one of them parked would otherwise let the next overtake it.
- */
-async function refreshParked<E extends { type: string }, D>(items: Item[], env: BatchEnvironment<E, D>) {
-  const { parking, group } = env.processor.settings;
-  const { parked, pendingByKey } = env.state;
-  if (!parking) return parked;
-  const keys = [...new Set(items.map((i) => i.key))];
-  const found = await parking.parkedAmong(group, keys);
-  for (const key of keys) {
-    if (found.has(key)) parked.add(key);
-    else if (!pendingByKey.get(key)) parked.delete(key);
-  }
-  return parked;
-}
-
-/**
- * Batch handlers get the whole batch in one call; any failure the retry loop cannot settle (a permanent one
- * somewhere in it, or a budget spent) falls back to record by record, which isolates the culprit. Returns the
- * records still to run.
- */
-async function runAsBatch<E extends { type: string }, D>(
-  items: Item[],
-  env: BatchEnvironment<E, D>,
-): Promise<Item[]> {
-  const { processor } = env;
-  const { batchHandler, codec, parse, classify, deps, budget } = processor.settings;
-  if (!batchHandler || items.length < 2) return items;
-  const parked = await refreshParked(items, env);
-  if (items.some((i) => parked.has(i.key))) return items;
-  const invalid: Array<{ item: Item; error: unknown }> = [];
-  const work = async () => {
-    invalid.length = 0;
-    const decoded: BatchItem<E>[] = [];
-    for (const item of items) {
-      try {
-        decoded.push({ event: await decodeValue(item.message.value, codec, parse), record: item.record });
-      } catch (error) {
-        if (classify(error) !== 'dead-letter') throw error;
-        invalid.push({ item, error });
-      }
-    }
-    const started = performance.now();
-    await batchHandler(decoded, deps);
-    const perRecord = (performance.now() - started) / Math.max(1, decoded.length);
-    for (const d of decoded) processor.settings.observer.handled?.(d.record, d.event.type, perRecord);
-  };
-  const first = { ...items[0]!.record };
-  const result = await runWithRetries(work, first, {
-    ...processor.retryContext(env.softSignal, false),
-    budget: { ...budget, maxAttempts: Math.min(3, budget.maxAttempts) },
-  });
-  if (result.kind !== 'done') return result.kind === 'abandoned' ? [] : items;
-  for (const { item, error } of invalid) {
-    const written = await processor.deadLetter(item.message, item.record, error, undefined, env.softSignal);
-    if (!written) return []; // stopped: the batch stays uncommitted and comes back whole
-  }
-  for (const item of items) env.state.tracker.markDone(item.record.offset);
-  return [];
 }
 
 /**
