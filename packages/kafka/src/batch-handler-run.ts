@@ -4,12 +4,12 @@ import { decodeValue } from './decode.ts';
 import { refreshParked } from './parked-keys.ts';
 import { runWithRetries } from './retry-loop.ts';
 
-export /**
+/**
  * Batch handlers get the whole batch in one call; any failure the retry loop cannot settle (a permanent one
  * somewhere in it, or a budget spent) falls back to record by record, which isolates the culprit. Returns the
  * records still to run.
  */
-async function runAsBatch<E extends { type: string }, D>(
+export async function runAsBatch<E extends { type: string }, D>(
   items: Item[],
   env: BatchEnvironment<E, D>,
 ): Promise<Item[]> {

@@ -1,11 +1,14 @@
 import type { BatchEnvironment, Item } from './batch-types.ts';
 
-export /**
+/**
  * Which of the batch's keys are parked, durably (maybe by another member, maybe released since). A key with
  * records of its own still queued here keeps what this member knows: those records decided on it in order,
  * and a parked answer read before one of them parked would otherwise let the next overtake it.
  */
-async function refreshParked<E extends { type: string }, D>(items: Item[], env: BatchEnvironment<E, D>) {
+export async function refreshParked<E extends { type: string }, D>(
+  items: Item[],
+  env: BatchEnvironment<E, D>,
+) {
   const { parking, group } = env.processor.settings;
   const { parked, pendingByKey } = env.state;
   if (!parking) return parked;
