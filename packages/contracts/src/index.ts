@@ -4,6 +4,7 @@ export { CallData } from './call.ts';
 export { Command, type CommandType } from './command.ts';
 export { type ConsentAction, detectConsentKeyword } from './consent.ts';
 export { ContactData } from './contact.ts';
+export { ContactMapped, contactMappedId, contactMappedKey } from './contact-mapped.ts';
 export {
   type DraftOfType,
   type EnvelopeMeta,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Command } from './command.ts';
+import { ContactMapped } from './contact-mapped.ts';
 import { EventEnvelope } from './events.ts';
 import { SyncOutcome } from './sync-outcome.ts';
 import { TOPICS } from './topics.ts';
@@ -53,6 +54,12 @@ export function schemaDocuments(): SchemaDocument[] {
       subjectTopics: [TOPICS.outcomes],
       schema: toWireSchema(SyncOutcome, 'SyncOutcome'),
       contract: SyncOutcome,
+    },
+    {
+      file: 'contact-mapped.json',
+      subjectTopics: [TOPICS.contactMappings],
+      schema: toWireSchema(ContactMapped, 'ContactMapped'),
+      contract: ContactMapped,
     },
   ];
 }

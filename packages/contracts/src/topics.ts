@@ -6,6 +6,8 @@ export const TOPICS = {
   texting: 'texting.events.v1',
   commands: 'commands.v1',
   outcomes: 'sync.outcomes.v1',
+  /** contact-sync's mappings (`contact.mapped`), for services that need to know who is who in both tools. */
+  contactMappings: 'contact-sync.mappings.v1',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 

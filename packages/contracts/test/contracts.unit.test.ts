@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../src/generate-schemas.ts';
 import {
   Command,
+  ContactMapped,
+  contactMappedId,
+  contactMappedKey,
   detectConsentKeyword,
   EVENT_TYPES,
   EventEnvelope,
@@ -82,6 +85,20 @@ const outcome: SyncOutcome = {
   action: 'skipped',
   reason: 'echo',
   target: { system: 'ghl', id: 'ghl-1' },
+  at: '2026-03-02T15:04:07.000Z',
+};
+
+const mapped: ContactMapped = {
+  id: contactMappedId('map-1', 2),
+  type: 'contact.mapped',
+  tenant: 'loc-1',
+  mappingId: 'map-1',
+  version: 2,
+  alowareContactId: '42',
+  ghlContactId: 'ghl-1',
+  phone: '+12025550142',
+  email: null,
+  closed: false,
   at: '2026-03-02T15:04:07.000Z',
 };
 
@@ -238,6 +255,24 @@ describe('Command and SyncOutcome', () => {
   });
 });
 
+describe('ContactMapped', () => {
+  it('parses a fact and derives the same id for the same mapping version', () => {
+    expect(ContactMapped.parse(mapped)).toEqual(mapped);
+    expect(contactMappedId('map-1', 2)).toBe(mapped.id);
+    expect(contactMappedId('map-1', 3)).not.toBe(mapped.id);
+  });
+
+  it('keys a person by tenant and phone, else Aloware id, else the mapping', () => {
+    expect(contactMappedKey(mapped)).toBe('loc-1:+12025550142');
+    expect(contactMappedKey({ ...mapped, phone: null })).toBe('loc-1:aloware:42');
+    expect(contactMappedKey({ ...mapped, phone: null, alowareContactId: null })).toBe('loc-1:mapping:map-1');
+  });
+
+  it('rejects a fact without a version', () => {
+    expect(ContactMapped.safeParse({ ...mapped, version: 0 }).success).toBe(false);
+  });
+});
+
 describe('generated JSON schemas', () => {
   it.each(schemaDocuments().map((d) => [d.file, d] as const))(
     'schemas/%s is up to date (run `npm run schemas`)',
@@ -258,6 +293,7 @@ describe('generated JSON schemas', () => {
       ['event-envelope.json', smsReceived],
       ['command.json', command],
       ['sync-outcome.json', outcome],
+      ['contact-mapped.json', mapped],
     ] as const) {
       const validate = ajv.compile(committedSchema(file));
       expect(validate(JSON.parse(JSON.stringify(value))), JSON.stringify(validate.errors)).toBe(true);
