@@ -4,6 +4,7 @@ import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
 import { benchContactSyncFailures } from './contact-sync-failures.bench.ts';
 import { benchIngress } from './ingress.bench.ts';
+import { benchLedgerCatchup } from './ledger-catchup.bench.ts';
 import { benchReplay } from './replay.bench.ts';
 
 /**
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   'contact-sync': benchContactSync,
   'call-sync': benchCallSync,
   replay: benchReplay,
+  'ledger-catchup': benchLedgerCatchup,
   'contact-sync-failures': benchContactSyncFailures,
 };
 const chosen = process.argv.slice(2).filter((a) => a in benches);
