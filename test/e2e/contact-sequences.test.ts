@@ -56,10 +56,50 @@ describe('contact-sync v2: edit sequences', () => {
       s.simulators!.ghl.editContact(ghlId, { dnd });
       await waitFor(`Aloware DNC ${dnd}`, () => s.simulators!.aloware.contact(phone)?.is_dnc === dnd);
     }
+    const callDnd = () => s.simulators!.ghl.contact(ghlId)?.dndSettings?.Call?.status;
     for (const dnc of [false, true, false]) {
       s.simulators!.aloware.setDnc(phone, dnc);
-      await waitFor(`GHL DND ${dnc}`, () => s.simulators!.ghl.contact(ghlId)?.dnd === dnc);
+      await waitFor(`GHL calls DND ${dnc}`, () => callDnd() === (dnc ? 'active' : 'inactive'));
     }
+  });
+
+  it('keeps consent per channel: an SMS-only DND never becomes Aloware DNC; an Aloware STOP blocks texts only', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Tex');
+    const aloware = () => s.simulators!.aloware.contact(phone)!;
+    s.simulators!.ghl.editContact(ghlId, { dndSettings: { SMS: { status: 'active' } } });
+    await waitFor('the opt-out tag in Aloware', () => aloware().tags.some((t) => t.name === 'sms-opted-out'));
+    expect(aloware().is_dnc).toBe(false);
+
+    const other = await personInBothTools(s, 'Stop');
+    s.simulators!.aloware.receiveSms({ from: other.phone, body: 'STOP' });
+    s.simulators!.aloware.updateContact(other.phone, { last_name: 'Stopped' });
+    const settings = () => s.simulators!.ghl.contact(other.ghlId)?.dndSettings;
+    await waitFor('texts blocked in GHL', () => settings()?.SMS?.status === 'active');
+    expect(settings()?.Call?.status ?? 'inactive').toBe('inactive');
+    expect(s.simulators!.ghl.contact(other.ghlId)?.dnd ?? false).toBe(false);
+  });
+
+  it("carries the owner both ways by the users' e-mail, and reports an owner with no match", async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Owen');
+    const ghlUser = (email: string) => s.simulators!.ghl.users().find((u) => u.email === email)!.id;
+    s.simulators!.ghl.editContact(ghlId, { assignedTo: ghlUser('grace.example@example.com') });
+    await waitFor('Grace owns it in Aloware', () => s.simulators!.aloware.contact(phone)?.user_id === 120701);
+    s.simulators!.aloware.updateContact(phone, { user_id: 120702 });
+    await waitFor(
+      'Alan owns it in GHL',
+      () => s.simulators!.ghl.contact(ghlId)?.assignedTo === ghlUser('alan.example@example.com'),
+    );
+    s.simulators!.ghl.editContact(ghlId, { assignedTo: 'nobody-we-know' });
+    await waitFor(
+      'the unmatched owner reported',
+      async () => (await outcomesWith(s, 'owner_unmatched')) >= 1,
+    );
+    await s.settle();
+    expect(s.simulators!.aloware.contact(phone)?.user_id).toBe(120702);
   });
 
   it('respects a GHL delete when Aloware edits the person later: reported, not re-created, no dead letter', async () => {

@@ -305,9 +305,10 @@ describe('contact-sync: DND/DNC, deletes and "sync this contact now"', () => {
     await waitFor('the contact in GHL', () => ghlContacts(s, phone).length === 1);
     const ghlId = ghlContacts(s, phone)[0]!.id;
 
+    const callDnd = () => s.simulators!.ghl.contact(ghlId)?.dndSettings?.Call?.status;
     s.simulators!.aloware.setDnc(phone, true);
-    await waitFor('DND in GHL', () => s.simulators!.ghl.contact(ghlId)?.dnd === true);
-    s.simulators!.ghl.editContact(ghlId, { dnd: false });
+    await waitFor('calls blocked in GHL', () => callDnd() === 'active');
+    s.simulators!.ghl.editContact(ghlId, { dndSettings: { Call: { status: 'inactive' } } });
     await waitFor('DNC lifted in Aloware', () => s.simulators!.aloware.contact(phone)?.is_dnc === false);
     await s.settle();
     expect(ghlContacts(s, phone)).toHaveLength(1);

@@ -58,7 +58,14 @@ export interface ContactMappingsTable {
   aloware_known: JSONColumnType<Record<string, unknown>> | null;
   /** Per tool, fingerprints of our writes whose echo has not come back yet (contact-sync's echo memory). */
   pending_echoes: ColumnType<{ aloware: string[]; ghl: string[] }, string | undefined, string>;
+  /** The event whose tool writes for this person are in flight, and until when (see the migration). */
+  write_lease_holder: string | null;
+  write_lease_until: Timestamp | null;
   deleted_in_ghl_at: Timestamp | null;
+  /** Grows when the ids, phone, e-mail or closed state change (see migration 20261201T1600_contact_mapped_facts). */
+  mapped_version: ColumnType<number, number | undefined, number>;
+  /** The last version published as a `contact.mapped` fact; behind `mapped_version` = waiting in the outbox. */
+  published_version: ColumnType<number, number | undefined, number>;
 }
 
 /** Cursors of backfill and reconciliation runs. */
@@ -153,6 +160,22 @@ export interface CallNoteCreateAttemptsTable {
   attempted_at: DefaultedTimestamp;
 }
 
+/** call-sync's copy of contact-sync's mappings, projected from `contact.mapped` facts. */
+export interface CallSyncContactsTable {
+  mapping_id: string;
+  tenant: string;
+  /** The fact's version: a row is only replaced by a higher one. */
+  version: number;
+  aloware_contact_id: string | null;
+  ghl_contact_id: string | null;
+  phone_number: string | null;
+  email: string | null;
+  /** GHL deleted the contact: calls are not written to it. */
+  closed: boolean;
+  fact_at: Timestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface CallSyncProcessedTable {
   event_id: string;
   processed_at: DefaultedTimestamp;
@@ -227,6 +250,7 @@ export interface Database {
   call_notes: CallNotesTable;
   call_note_create_attempts: CallNoteCreateAttemptsTable;
   call_sync_processed: CallSyncProcessedTable;
+  call_sync_contacts: CallSyncContactsTable;
   contact_sync_processed: ContactSyncProcessedTable;
   contact_sync_outbox: ContactSyncOutboxTable;
   ingress_spool: IngressSpoolTable;

@@ -1,5 +1,11 @@
 import { DEFAULT_FLUSH_CONFIG } from '@df/call-sync';
 import {
+  type ContactSyncConfig,
+  contactSyncPolicyEnv,
+  refineContactSyncPolicyEnv,
+  toContactSyncConfig,
+} from '@df/contact-sync';
+import {
   alowareApiEnv,
   type Env,
   ghlApiEnv,
@@ -28,10 +34,12 @@ export const SystemEnv = z
     ...ghlApiEnv,
     ...alowareApiEnv,
     ...textingApiEnv,
+    ...contactSyncPolicyEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
   })
   .superRefine((env, ctx) => {
     refineIngressEnv(env, ctx);
+    refineContactSyncPolicyEnv(env, ctx);
     // Some credentials but not all would silently run against the simulators while meaning production.
     const names = realToolCredentials(env.GHL_AUTH);
     const record = env as Record<string, unknown>;
@@ -52,6 +60,7 @@ export interface SystemConfig {
    */
   simulatedGhlAuth: SimulatedGhlAuth;
   callNoteTimeZone: string;
+  contactSync: ContactSyncConfig;
 }
 
 /** Parses the process's environment once; throws a ConfigError naming every refused variable. */
@@ -74,5 +83,6 @@ export function loadSystemConfig(env: Env): SystemConfig {
         ? { type: 'oauth', ...(e.GHL_TOKEN_ENCRYPTION_KEY && { encryptionKey: e.GHL_TOKEN_ENCRYPTION_KEY }) }
         : { type: 'pit' },
     callNoteTimeZone: e.CALL_NOTE_TIME_ZONE,
+    contactSync: toContactSyncConfig(e),
   };
 }

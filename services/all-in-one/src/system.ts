@@ -6,7 +6,6 @@ import {
   type ContactSyncConfig,
   type ContactTools,
   createContactTools,
-  DEFAULT_CONTACT_SYNC_CONFIG,
   startContactSync,
 } from '@df/contact-sync';
 import type { Database } from '@df/db';
@@ -133,14 +132,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       : createGhlClient({ locationId, baseUrl, auth, onCall });
   const aloware = createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken });
   const audit = await startAudit(infra, metrics);
-  const contactTools = createContactTools(ghl, aloware);
+  const contactSyncConfig = { ...options.config.contactSync, ...options.contactSync };
+  const contactTools = createContactTools(ghl, aloware, {
+    alowareIdFieldKey: 'aloware_contact_id',
+    smsOptOutTag: contactSyncConfig.smsOptOutTag,
+  });
   const contactSync = await startContactSync(
     infra,
     options.wrapContactTools?.(contactTools) ?? contactTools,
-    {
-      ...DEFAULT_CONTACT_SYNC_CONFIG,
-      ...options.contactSync,
-    },
+    contactSyncConfig,
     { metrics },
   );
 

@@ -4,6 +4,7 @@ import { backoffDelay, classifyFailure, failureReason } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { mappedContact } from './contacts.ts';
 import type { CallDetails } from './domain/call-details.ts';
 import { callTags, noteMarker, renderCallNote } from './domain/note.ts';
 import type { CallTools } from './tools.ts';
@@ -194,7 +195,12 @@ export class CallNoteFlusher {
         target: { system: 'ghl', id },
       });
 
-    progress.contactId ??= details.ghlContactId ?? (await this.mappedContact(trx, details));
+    if (!progress.contactId) {
+      const mapped = details.ghlContactId ? null : await mappedContact(trx, details);
+      // GHL deleted the person and contact-sync respects that: creating the contact for a call would undo it.
+      if (mapped?.closed) throw new SkipCall('deleted_in_ghl');
+      progress.contactId = details.ghlContactId ?? mapped?.ghlContactId ?? null;
+    }
     if (!progress.contactId) {
       if (!details.contactPhone) throw new SkipCall('no_contact_phone');
       const [firstName, ...rest] = (details.contactName ?? '').split(' ').filter(Boolean);
@@ -236,22 +242,5 @@ export class CallNoteFlusher {
       progress.tags = [...progress.tags, ...missing];
       await outcome('updated', progress.contactId, 'contact');
     }
-  }
-
-  /** contact-sync's mapping, read only: by Aloware id, then by phone. */
-  private async mappedContact(trx: Transaction<Database>, details: CallDetails): Promise<string | null> {
-    const query = trx
-      .selectFrom('contact_mappings')
-      .select('ghl_contact_id')
-      .where('ghl_contact_id', 'is not', null);
-    const byId = details.alowareContactId
-      ? await query.where('aloware_contact_id', '=', details.alowareContactId).executeTakeFirst()
-      : undefined;
-    const byPhone =
-      byId ??
-      (details.contactPhone
-        ? await query.where('phone_number', '=', details.contactPhone).executeTakeFirst()
-        : undefined);
-    return byPhone?.ghl_contact_id ?? null;
   }
 }

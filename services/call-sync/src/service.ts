@@ -1,4 +1,4 @@
-import { EventEnvelope, TOPICS } from '@df/contracts';
+import { ContactMapped, EventEnvelope, TOPICS } from '@df/contracts';
 import type { Handler, HandlerMap } from '@df/kafka';
 import {
   type ConsumerTuning,
@@ -6,6 +6,7 @@ import {
   type Infrastructure,
   type ServiceMetrics,
 } from '@df/service-runtime';
+import { projectContactMapped } from './contacts.ts';
 import { CallNoteFlusher, type FlushConfig } from './flusher.ts';
 import { recordCallEvent } from './record-call-event.ts';
 import type { CallTools } from './tools.ts';
@@ -36,11 +37,24 @@ export interface RunningCallSync {
 }
 
 type CallEvent = Extract<EventEnvelope, { type: (typeof CALL_EVENT_TYPES)[number] }>;
+/** Aloware's events, and contact-sync's facts about who is who (`contact.mapped`). */
+type CallSyncRecord = EventEnvelope | ContactMapped;
 
-/** The consumer only folds events into `call_notes`; GHL is written by the flusher. */
-function callHandlers(): HandlerMap<EventEnvelope, Infrastructure> {
+function parseRecord(value: unknown): CallSyncRecord {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === 'contact.mapped' ? ContactMapped.parse(value) : EventEnvelope.parse(value);
+}
+
+/**
+ * The consumer only folds records into call-sync's own tables: calls into `call_notes` (GHL is written by the
+ * flusher), contact-sync's mappings into `call_sync_contacts` (read by the flusher instead of contact-sync's table).
+ */
+function callHandlers(): HandlerMap<CallSyncRecord, Infrastructure> {
   const record: Handler<CallEvent, Infrastructure> = (event, infra) => recordCallEvent(event, infra.db);
-  return Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record]));
+  return {
+    ...Object.fromEntries(CALL_EVENT_TYPES.map((type) => [type, record])),
+    'contact.mapped': (fact: ContactMapped, infra: Infrastructure) => projectContactMapped(fact, infra.db),
+  };
 }
 
 /** call-sync: its own consumer group on Aloware's call events, and the flusher that writes notes to GHL. */
@@ -51,10 +65,10 @@ export async function startCallSync(
   metrics?: ServiceMetrics,
   tuning?: ConsumerTuning,
 ): Promise<RunningCallSync> {
-  const definition = defineConsumer<EventEnvelope, Infrastructure>({
+  const definition = defineConsumer<CallSyncRecord, Infrastructure>({
     group: CALL_SYNC_GROUP,
-    topics: [TOPICS.aloware],
-    parse: (value) => EventEnvelope.parse(value),
+    topics: [TOPICS.aloware, TOPICS.contactMappings],
+    parse: parseRecord,
     handlers: callHandlers(),
     deps: ({ infra }) => infra,
     maxConcurrency: 16,

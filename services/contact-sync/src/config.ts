@@ -12,11 +12,14 @@ import {
   toInfrastructure,
 } from '@df/env';
 import { z } from 'zod';
+import { contactSyncPolicyEnv, refineContactSyncPolicyEnv, toContactSyncConfig } from './policy-env.ts';
+import type { ContactSyncConfig } from './sync-contact.ts';
 
 /** Every variable contact-sync reads on its own (the all-in-one process reads the same through its schema). */
 export const ContactSyncEnv = z
-  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv })
+  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv, ...contactSyncPolicyEnv })
   .superRefine((env, ctx) => {
+    refineContactSyncPolicyEnv(env, ctx);
     const why = '(contact-sync writes to GHL and Aloware)';
     requireGhlCredentials(env, ctx, why);
     requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
@@ -27,6 +30,8 @@ export interface ContactSyncSettings {
   /** A PIT, or OAuth tokens from the store the install callback fills (`GHL_AUTH`). */
   ghl: GhlApiSettings;
   aloware: { baseUrl: string; apiToken: string };
+  /** The policies (duplicates, deletes, vanished contacts, field owners) and tags. */
+  contactSync: ContactSyncConfig;
 }
 
 /** Parses contact-sync's environment once; throws a ConfigError naming every refused variable. */
@@ -37,5 +42,6 @@ export function loadContactSyncSettings(env: Env): ContactSyncSettings {
     // The refinements refused the environment when one of these was missing.
     ghl: toGhlApiSettings(e),
     aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
+    contactSync: toContactSyncConfig(e),
   };
 }

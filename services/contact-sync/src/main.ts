@@ -15,6 +15,10 @@ const aloware = createAlowareClient(settings.aloware);
 const infra = connectInfrastructure({ ...settings.infrastructure, clientId: 'contact-sync', log });
 // The location's GHL budget (and OAuth tokens) live in Postgres: every instance of every service shares them.
 const ghl = createSharedGhlClient({ db: infra.db, ...settings.ghl });
-const service = await startContactSync(infra, createContactTools(ghl, aloware));
+const tools = createContactTools(ghl, aloware, {
+  alowareIdFieldKey: 'aloware_contact_id',
+  smsOptOutTag: settings.contactSync.smsOptOutTag,
+});
+const service = await startContactSync(infra, tools, settings.contactSync);
 log.info('contact-sync consuming');
 stopOnSignals([service.stop, () => infra.db.destroy()], (message) => log.info(message));

@@ -7,6 +7,9 @@ import {
   type ServiceMetrics,
 } from '@df/service-runtime';
 import { DEFAULT_SYNC_POLICY } from './domain/plan.ts';
+import { SMS_OPT_OUT_TAG } from './domain/snapshot.ts';
+import { relayMappedFacts } from './mapped-facts.ts';
+import { mappedFactPublisher } from './mapped-publisher.ts';
 import {
   type ContactSyncConfig,
   type ContactSyncDeps,
@@ -23,6 +26,7 @@ export const DEFAULT_CONTACT_SYNC_CONFIG: ContactSyncConfig = {
   policy: DEFAULT_SYNC_POLICY,
   onGhlDelete: 'tag',
   deletedTag: 'deleted-in-ghl',
+  smsOptOutTag: SMS_OPT_OUT_TAG,
 };
 
 type ContactSyncRecord = EventEnvelope | Command;
@@ -34,7 +38,8 @@ function parseRecord(value: unknown): ContactSyncRecord {
 }
 
 export function contactSyncHandlers(): HandlerMap<ContactSyncRecord, ContactSyncDeps> {
-  const sync = (event: EventEnvelope, deps: ContactSyncDeps) => syncContact(changeFromEvent(event), deps);
+  const sync = (event: EventEnvelope, deps: ContactSyncDeps) =>
+    syncContact(changeFromEvent(event, deps.config), deps);
   return {
     'contact.created': sync,
     'contact.updated': sync,
@@ -57,15 +62,28 @@ export async function startContactSync(
   config: ContactSyncConfig = DEFAULT_CONTACT_SYNC_CONFIG,
   options: { metrics?: ServiceMetrics; tuning?: ConsumerTuning } = {},
 ): Promise<RunningContactSync> {
+  const mapped = mappedFactPublisher(infra);
   const definition = defineConsumer<ContactSyncRecord, ContactSyncDeps>({
     group: CONTACT_SYNC_GROUP,
     topics: [TOPICS.aloware, TOPICS.ghl, TOPICS.commands],
     parse: parseRecord,
     handlers: contactSyncHandlers(),
-    deps: ({ infra, report }) => ({ db: infra.db, tools, config, report }),
+    deps: ({ infra, report }) => ({ db: infra.db, tools, config, report, publishMapped: mapped.publish }),
     // Each contact waits on GHL or Aloware: many in flight keep the rate limit, not the queue, the bound.
     maxConcurrency: 32,
   });
+  // Before consuming: mapping facts a crash left unpublished, and after an upgrade every existing mapping.
+  const backfilled = await relayMappedFacts(infra.db, mapped.publish).catch(async (error: unknown) => {
+    await mapped.close();
+    throw error;
+  });
+  if (backfilled > 0) infra.log.info('contact.mapped facts published at start-up', { count: backfilled });
   const running = await definition.start(infra, options);
-  return { consumer: running.consumer, stop: running.stop };
+  return {
+    consumer: running.consumer,
+    async stop(deadlineMs) {
+      await running.stop(deadlineMs);
+      await mapped.close();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { FieldStates, Side } from './domain/merge.ts';
 import type { PersonState } from './domain/plan.ts';
 import type { Snapshot } from './domain/snapshot.ts';
+import { mappingChanged } from './mapped-facts.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -99,11 +100,17 @@ export async function ghlContactMappedElsewhere(
   return row !== undefined;
 }
 
+/**
+ * Saves the person's state. `before` is the state the caller loaded in this transaction: when the ids, phone,
+ * e-mail or closed state differ, the mapping's version grows and the row joins the `contact.mapped` outbox
+ * (see mapped-facts.ts); a new mapping starts there at version 1.
+ */
 export async function savePerson(
   db: Db,
   id: string | undefined,
   state: PersonState,
   direction: string,
+  before: PersonState | null,
 ): Promise<string> {
   const values = {
     tenant: state.tenant,
@@ -120,7 +127,14 @@ export async function savePerson(
     updated_at: new Date(),
   };
   if (id) {
-    await db.updateTable('contact_mappings').set(values).where('id', '=', id).execute();
+    await db
+      .updateTable('contact_mappings')
+      .set((eb) => ({
+        ...values,
+        ...(mappingChanged(before, state) ? { mapped_version: eb('mapped_version', '+', 1) } : {}),
+      }))
+      .where('id', '=', id)
+      .execute();
     return id;
   }
   const inserted = await db
@@ -162,4 +176,35 @@ export async function pendingOutbox(db: Db, limit: number): Promise<OutboxEntry[
 
 export async function removeFromOutbox(db: Db, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('contact_sync_outbox').where('id', 'in', ids).execute();
+}
+
+/** How long a person's write lease lasts: longer than the slowest tool call, rate-limit waits included. */
+export const WRITE_LEASE_MS = 120_000;
+
+/** The change (event id) whose tool writes for this person are in flight, if its lease has not run out. */
+export async function writeLeaseHolder(db: Db, id: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('contact_mappings')
+    .select(['write_lease_holder', 'write_lease_until'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row?.write_lease_holder || !row.write_lease_until) return null;
+  return new Date(row.write_lease_until).getTime() > Date.now() ? row.write_lease_holder : null;
+}
+
+export async function takeWriteLease(db: Db, id: string, holder: string): Promise<void> {
+  await db
+    .updateTable('contact_mappings')
+    .set({ write_lease_holder: holder, write_lease_until: new Date(Date.now() + WRITE_LEASE_MS) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function releaseWriteLease(db: Db, id: string, holder: string): Promise<void> {
+  await db
+    .updateTable('contact_mappings')
+    .set({ write_lease_holder: null, write_lease_until: null })
+    .where('id', '=', id)
+    .where('write_lease_holder', '=', holder)
+    .execute();
 }

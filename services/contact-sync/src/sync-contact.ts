@@ -1,8 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type ContactData, type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
-import { PermanentError } from '@df/kafka';
+import { PermanentError, RetriableError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Side } from './domain/merge.ts';
 import {
   type ContactChange as Change,
@@ -19,6 +20,7 @@ import {
   type WriteResult,
 } from './domain/plan.ts';
 import { snapshotOf } from './domain/snapshot.ts';
+import { type PublishMapped, relayMappedFacts } from './mapped-facts.ts';
 import {
   addToOutbox,
   findPerson,
@@ -29,8 +31,11 @@ import {
   markProcessed,
   type OutboxEntry,
   pendingOutbox,
+  releaseWriteLease,
   removeFromOutbox,
   savePerson,
+  takeWriteLease,
+  writeLeaseHolder,
 } from './store.ts';
 import type { ContactTools } from './tools.ts';
 
@@ -39,6 +44,8 @@ export interface ContactSyncConfig {
   /** What happens to the Aloware contact when the GHL contact is deleted (Aloware has no delete API). */
   onGhlDelete: 'tag' | 'ignore';
   deletedTag: string;
+  /** The Aloware tag that stands for "texts blocked in GHL" (see domain/snapshot.ts). */
+  smsOptOutTag: string;
 }
 
 export interface ContactSyncDeps {
@@ -47,6 +54,8 @@ export interface ContactSyncDeps {
   config: ContactSyncConfig;
   /** Reports one outcome for the event being handled. */
   report: (cause: Cause, outcome: OutcomeInput) => Promise<unknown>;
+  /** Publishes `contact.mapped` facts (see mapped-facts.ts). */
+  publishMapped: PublishMapped;
 }
 
 /** What an outcome answers: an event, or an operator command. */
@@ -55,13 +64,41 @@ export type Cause = Pick<EventEnvelope, 'id' | 'correlationId' | 'tenant'>;
 /** One side's change about a person, and the event or command it comes from. */
 export interface ContactChange extends Change {
   cause: Cause;
+  /** The owner as that tool names them (`assignedTo`, `user_id`); resolved to an e-mail before planning. */
+  ownerId?: string | null;
 }
 
-export function changeFromEvent(event: EventEnvelope): ContactChange {
+export function changeFromEvent(
+  event: EventEnvelope,
+  config: Pick<ContactSyncConfig, 'smsOptOutTag'>,
+): ContactChange {
   const data = event.data as ContactData;
   const side = event.source === 'ghl' ? 'ghl' : 'aloware';
   const sourceId = (side === 'ghl' ? data.ghlContactId : data.alowareContactId) ?? event.entity.id;
-  return { cause: event, side, sourceId, snapshot: snapshotOf(data), at: event.occurredAt };
+  const snapshot = snapshotOf(data, side, config);
+  return { cause: event, side, sourceId, snapshot, at: event.occurredAt, ownerId: data.ownerId };
+}
+
+/**
+ * Names the change's owner by e-mail when the same user exists in the other tool; otherwise the owner is
+ * reported unmatched and left out (never guessed). Tool calls here (user lists, cached) happen before any lock.
+ */
+async function withOwner(change: ContactChange, deps: ContactSyncDeps): Promise<ContactChange> {
+  if (!change.ownerId) return change;
+  const other = change.side === 'ghl' ? 'aloware' : 'ghl';
+  const email = await deps.tools.owners.emailOf(change.side, change.ownerId);
+  if (email && (await deps.tools.owners.idOf(other, email))) {
+    return { ...change, snapshot: { ...change.snapshot, ownerEmail: email } };
+  }
+  await deps.report(change.cause, {
+    id: nameUuid(`${change.cause.id}|contact-sync|owner`),
+    entity: { type: 'contact', id: change.sourceId },
+    direction: DIRECTION_FROM[change.side],
+    action: 'skipped',
+    reason: 'owner_unmatched',
+    target: { system: other, id: null },
+  });
+  return change;
 }
 
 /**
@@ -76,24 +113,35 @@ export function changeFromEvent(event: EventEnvelope): ContactChange {
  * The outbox is published after each commit; outcome ids derive from the event and the step, so one reported
  * again after a crash adds no row to the audit.
  */
-export async function syncContact(change: ContactChange, deps: ContactSyncDeps): Promise<void> {
+export async function syncContact(reported: ContactChange, deps: ContactSyncDeps): Promise<void> {
+  const change = await withOwner(reported, deps);
   const phone = typeof change.snapshot.phone === 'string' ? change.snapshot.phone : null;
   const email = typeof change.snapshot.email === 'string' ? change.snapshot.email : null;
   const lockKey = phone ?? email ?? `${change.side}:${change.sourceId ?? change.cause.id}`;
   const step = stepper(change.cause, change.sourceId);
-  const planned = await deps.db.transaction().execute(async (trx) => {
-    await lockPerson(trx, lockKey);
-    if (await isProcessed(trx, change.cause.id)) return undefined;
-    const found = await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email });
-    const plan = planContactSync(found?.state ?? null, change, deps.config.policy, change.cause.tenant);
-    const id = await savePerson(trx, found?.id, plan.next, DIRECTION_FROM[change.side]);
-    await addToOutbox(
-      trx,
-      plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
-    );
-    if (plan.writes.length === 0) await markProcessed(trx, change.cause.id);
-    return { id, plan };
-  });
+  const planned = await whenFree(() =>
+    deps.db.transaction().execute(async (trx) => {
+      await lockPerson(trx, lockKey);
+      if (await isProcessed(trx, change.cause.id)) return undefined;
+      const found = await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email });
+      if (found) await waitForWriteLease(trx, found.id, change.cause.id);
+      const plan = planContactSync(found?.state ?? null, change, deps.config.policy, change.cause.tenant);
+      const id = await savePerson(
+        trx,
+        found?.id,
+        plan.next,
+        DIRECTION_FROM[change.side],
+        found?.state ?? null,
+      );
+      await addToOutbox(
+        trx,
+        plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
+      );
+      if (plan.writes.length === 0) await markProcessed(trx, change.cause.id);
+      else await takeWriteLease(trx, id, change.cause.id);
+      return { id, plan };
+    }),
+  );
   await relayOutbox(deps);
   if (planned && planned.plan.writes.length > 0) await carryOut(change.cause, planned, lockKey, step, deps);
 }
@@ -111,8 +159,9 @@ function stepper(cause: Cause, entityId: string | null): Step {
   });
 }
 
-/** Publishes what the outbox holds (this handler's outcomes, and any a crash left behind). */
+/** Publishes what the outboxes hold (this handler's outcomes and mapping facts, and any a crash left behind). */
 export async function relayOutbox(deps: ContactSyncDeps): Promise<void> {
+  await relayMappedFacts(deps.db, deps.publishMapped);
   for (;;) {
     const entries = await pendingOutbox(deps.db, 100);
     if (entries.length === 0) return;
@@ -126,6 +175,36 @@ export async function relayOutbox(deps: ContactSyncDeps): Promise<void> {
   }
 }
 
+/**
+ * Another change's tool writes for this person are in flight (taken on another topic, maybe by another
+ * instance): this one is retried after a moment, so writes reach the tools in the order they were planned.
+ */
+async function waitForWriteLease(db: Kysely<Database> | Transaction<Database>, id: string, self: string) {
+  const holder = await writeLeaseHolder(db, id);
+  if (holder && holder !== self) throw new PersonBusy();
+}
+
+class PersonBusy extends RetriableError {
+  constructor() {
+    super('another change to this person is being written', { retryAfterMs: 1000 });
+  }
+}
+
+/**
+ * Runs a step that may find the person busy again a few times, waiting outside any transaction, before
+ * handing the wait to the runner's retries (a tool write under GHL's rate limit can take a while).
+ */
+async function whenFree<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof PersonBusy) || attempt >= 50) throw error;
+      await delay(200);
+    }
+  }
+}
+
 /** Steps 2 and 3 of a plan: the tool calls, then their confirmation with their outcomes. */
 async function carryOut(
   cause: Cause,
@@ -136,25 +215,36 @@ async function carryOut(
 ): Promise<void> {
   const done: Array<{ write: ToolWrite; result: WriteResult }> = [];
   const notes: OutboxEntry[] = [];
-  for (const write of plan.writes) {
-    const result = await write_(write, plan.next, deps);
-    if (result !== 'missing') {
-      done.push({ write, result });
-      continue;
+  try {
+    for (const write of plan.writes) {
+      const result = await write_(write, plan.next, deps);
+      if (result !== 'missing') {
+        done.push({ write, result });
+        continue;
+      }
+      // The mapped GHL contact is gone (deleted while a webhook was missed): the policy decides.
+      const again = planMissingTarget(plan.next, deps.config.policy);
+      if (again.write) {
+        done.push({ write: again.write, result: await writeOrThrow(again.write, again.next, deps) });
+      } else {
+        notes.push(step('missing-target', skipped('missing_in_ghl', 'ghl', null)));
+      }
     }
-    // The mapped GHL contact is gone (deleted while a webhook was missed): the policy decides.
-    const again = planMissingTarget(plan.next, deps.config.policy);
-    if (again.write) {
-      done.push({ write: again.write, result: await writeOrThrow(again.write, again.next, deps) });
-    } else {
-      notes.push(step('missing-target', skipped('missing_in_ghl', 'ghl', null)));
-    }
+  } catch (error) {
+    // A retry plans again and takes the lease again; a dead letter or a parked key must not keep this
+    // person's other changes waiting until the lease runs out.
+    await deps.db
+      .transaction()
+      .execute((trx) => releaseWriteLease(trx, id, cause.id))
+      .catch(() => {});
+    throw error;
   }
 
   await deps.db.transaction().execute(async (trx) => {
     await lockPerson(trx, lockKey);
     if (await isProcessed(trx, cause.id)) return;
-    let state = (await loadPerson(trx, id))?.state ?? plan.next;
+    const before = (await loadPerson(trx, id))?.state ?? null;
+    let state = before ?? plan.next;
     for (const [n, { write, result }] of done.entries()) {
       if (write.target === 'ghl' && result.id && (await ghlContactMappedElsewhere(trx, result.id, id))) {
         // GHL matched another mapped person by its duplicate rules: both mappings stay as they are.
@@ -172,9 +262,10 @@ async function carryOut(
         }),
       );
     }
-    await savePerson(trx, id, state, 'aloware_to_ghl');
+    await savePerson(trx, id, state, 'aloware_to_ghl', before);
     await addToOutbox(trx, notes);
     await markProcessed(trx, cause.id);
+    await releaseWriteLease(trx, id, cause.id);
   });
   await relayOutbox(deps);
 }
@@ -232,19 +323,23 @@ export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyn
   const known = await findPerson(deps.db, 'ghl', byId);
   const lockKey = known?.state.phone ?? known?.state.email ?? `ghl:${ghlId}`;
   const step = stepper(event, ghlId);
-  const planned = await deps.db.transaction().execute(async (trx) => {
-    await lockPerson(trx, lockKey);
-    if (await isProcessed(trx, event.id)) return undefined;
-    const person = await findPerson(trx, 'ghl', byId);
-    const plan = planGhlDelete(person?.state ?? null, event.occurredAt, deps.config);
-    if (person) await savePerson(trx, person.id, plan.next, 'ghl_to_aloware');
-    await addToOutbox(
-      trx,
-      plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
-    );
-    if (plan.writes.length === 0) await markProcessed(trx, event.id);
-    return person ? { id: person.id, plan } : undefined;
-  });
+  const planned = await whenFree(() =>
+    deps.db.transaction().execute(async (trx) => {
+      await lockPerson(trx, lockKey);
+      if (await isProcessed(trx, event.id)) return undefined;
+      const person = await findPerson(trx, 'ghl', byId);
+      if (person) await waitForWriteLease(trx, person.id, event.id);
+      const plan = planGhlDelete(person?.state ?? null, event.occurredAt, deps.config);
+      if (person) await savePerson(trx, person.id, plan.next, 'ghl_to_aloware', person.state);
+      await addToOutbox(
+        trx,
+        plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
+      );
+      if (plan.writes.length === 0) await markProcessed(trx, event.id);
+      else if (person) await takeWriteLease(trx, person.id, event.id);
+      return person ? { id: person.id, plan } : undefined;
+    }),
+  );
   await relayOutbox(deps);
   if (planned && planned.plan.writes.length > 0) await carryOut(event, planned, lockKey, step, deps);
 }

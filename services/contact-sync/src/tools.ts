@@ -2,7 +2,8 @@ import type { AlowareClient } from '@df/aloware-client';
 import { toE164 } from '@df/contracts';
 import type { GhlClient, GhlContact, GhlContactInput } from '@df/ghl-client';
 import { isGhlError } from '@df/ghl-client';
-import type { Snapshot } from './domain/snapshot.ts';
+import { consentOf, SMS_OPT_OUT_TAG, type Snapshot } from './domain/snapshot.ts';
+import { createOwnerDirectory, type OwnerDirectory } from './owners.ts';
 
 /**
  * The two tools as contact-sync needs them: write a set of synced fields, read a contact for "sync now".
@@ -24,11 +25,14 @@ export interface ContactTools {
     upsert(phone: string, fields: Snapshot, tags?: string[]): Promise<'created' | 'updated'>;
     findByPhone(phone: string): Promise<{ id: string; snapshot: Snapshot } | null>;
   };
+  /** Contact owners across the tools, by the users' e-mails. */
+  owners: OwnerDirectory;
   /** Upstream calls made so far (the efficiency figure). */
   calls(): number;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const blocking = (blocked: boolean) => (blocked ? 'active' : 'inactive');
 
 function toGhlInput(fields: Snapshot): GhlContactInput {
   const input: GhlContactInput = {};
@@ -41,7 +45,12 @@ function toGhlInput(fields: Snapshot): GhlContactInput {
   if (fields.country !== undefined) input.country = String(fields.country);
   if (fields.timezone !== undefined) input.timezone = String(fields.timezone);
   if (fields.leadSource !== undefined) input.source = String(fields.leadSource);
-  if (fields.dnd !== undefined) input.dnd = Boolean(fields.dnd);
+  const dndSettings: NonNullable<GhlContactInput['dndSettings']> = {};
+  if (typeof fields.callsBlocked === 'boolean') dndSettings.Call = { status: blocking(fields.callsBlocked) };
+  if (typeof fields.textsBlocked === 'boolean') dndSettings.SMS = { status: blocking(fields.textsBlocked) };
+  if (Object.keys(dndSettings).length > 0) input.dndSettings = dndSettings;
+  // Lifting a block must also lift GHL's all-channel DND, or the channel stays blocked under it.
+  if (fields.callsBlocked === false || fields.textsBlocked === false) input.dnd = false;
   return input;
 }
 
@@ -60,19 +69,29 @@ export function snapshotFromGhl(contact: GhlContact): Snapshot {
   set('country', c.country);
   set('timezone', c.timezone);
   set('leadSource', c.source);
-  set('dnd', c.dnd);
-  return snapshot;
+  const channels = Object.fromEntries(
+    Object.entries(contact.dndSettings ?? {}).map(([channel, setting]) => [
+      channel.toLowerCase(),
+      setting.status,
+    ]),
+  );
+  return {
+    ...snapshot,
+    ...consentOf({ dnd: contact.dnd ?? null, dndChannels: channels, optedOut: null, tags: null }, 'ghl', ''),
+  };
 }
 
 export interface ContactToolsOptions {
   /** GHL custom field key (without `contact.`) that holds the Aloware contact id; null: do not write it. */
   alowareIdFieldKey: string | null;
+  /** The Aloware tag that stands for "texts blocked in GHL" (Aloware's API cannot set its opt-out flag). */
+  smsOptOutTag: string;
 }
 
 export function createContactTools(
   ghl: GhlClient,
   aloware: AlowareClient,
-  options: ContactToolsOptions = { alowareIdFieldKey: 'aloware_contact_id' },
+  options: ContactToolsOptions = { alowareIdFieldKey: 'aloware_contact_id', smsOptOutTag: SMS_OPT_OUT_TAG },
 ): ContactTools {
   let calls = 0;
   const counted = <T>(promise: Promise<T>) => {
@@ -92,8 +111,15 @@ export function createContactTools(
       });
     return alowareIdField;
   };
+  const owners = createOwnerDirectory(
+    { listUsers: () => counted(ghl.listUsers()) },
+    { listUsers: () => counted(aloware.listUsers()) },
+  );
+  const ownerId = (side: 'ghl' | 'aloware', fields: Snapshot) =>
+    typeof fields.ownerEmail === 'string' ? owners.idOf(side, fields.ownerEmail) : Promise.resolve(null);
   const ghlInput = async (fields: Snapshot, alowareContactId?: string | null): Promise<GhlContactInput> => {
-    const input = toGhlInput(fields);
+    const assignedTo = await ownerId('ghl', fields);
+    const input = { ...toGhlInput(fields), ...(assignedTo ? { assignedTo } : {}) };
     if (!alowareContactId) return input;
     const fieldId = await resolveAlowareIdField();
     return fieldId ? { ...input, customFields: [{ id: fieldId, value: alowareContactId }] } : input;
@@ -124,6 +150,8 @@ export function createContactTools(
     },
     aloware: {
       async upsert(phone, fields, tags) {
+        const allTags = [...(tags ?? []), ...(fields.textsBlocked === true ? [options.smsOptOutTag] : [])];
+        const userId = await ownerId('aloware', fields);
         const result = await counted(
           aloware.upsertContactForm({
             phoneNumber: phone,
@@ -135,8 +163,9 @@ export function createContactTools(
             country: str(fields.country),
             timezone: str(fields.timezone),
             leadSource: str(fields.leadSource),
-            ...(typeof fields.dnd === 'boolean' ? { isDnc: fields.dnd } : {}),
-            ...(tags ? { tags } : {}),
+            ...(typeof fields.callsBlocked === 'boolean' ? { isDnc: fields.callsBlocked } : {}),
+            ...(userId ? { userId: Number(userId) } : {}),
+            ...(allTags.length > 0 ? { tags: allTags } : {}),
             forceUpdate: true,
           }),
         );
@@ -152,10 +181,20 @@ export function createContactTools(
         snapshot.phone = toE164(found.phone_number) ?? found.phone_number;
         if (found.timezone) snapshot.timezone = found.timezone;
         if (found.lead_source) snapshot.leadSource = found.lead_source;
-        if (typeof found.is_dnc === 'boolean') snapshot.dnd = found.is_dnc;
-        return { id: String(found.id), snapshot };
+        const consent = consentOf(
+          {
+            dnd: typeof found.is_dnc === 'boolean' ? found.is_dnc : null,
+            dndChannels: null,
+            optedOut: typeof found.is_opted_out === 'boolean' ? found.is_opted_out : null,
+            tags: (found.tags ?? []).map((t) => (typeof t === 'string' ? t : t.name)),
+          },
+          'aloware',
+          options.smsOptOutTag,
+        );
+        return { id: String(found.id), snapshot: { ...snapshot, ...consent } };
       },
     },
+    owners,
     calls: () => calls,
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@df/env';
 import { describe, expect, it } from 'vitest';
 import { loadContactSyncSettings } from '../src/config.ts';
+import { DEFAULT_CONTACT_SYNC_CONFIG } from '../src/service.ts';
 
 const credentials = { GHL_API_KEY: 'pit-1', GHL_LOCATION_ID: 'loc-1', ALOWARE_API_TOKEN: 'tok-1' };
 
@@ -26,7 +27,30 @@ describe('contact-sync settings', () => {
         auth: { type: 'pit', token: 'pit-1' },
       },
       aloware: { baseUrl: 'https://app.aloware.com', apiToken: 'tok-1' },
+      contactSync: DEFAULT_CONTACT_SYNC_CONFIG,
     });
+  });
+
+  it('reads each policy and the field owners, and refuses what names no field or no tool', () => {
+    const { contactSync } = loadContactSyncSettings({
+      ...credentials,
+      CONTACT_SYNC_FIELD_OWNERS: 'email:ghl, leadSource:aloware',
+      CONTACT_SYNC_DUPLICATES: 'link',
+      CONTACT_SYNC_AFTER_GHL_DELETE: 'recreate',
+      CONTACT_SYNC_MISSING_TARGET: 'report',
+    });
+    expect(contactSync.policy).toEqual({
+      conflict: { owners: { email: 'ghl', leadSource: 'aloware' } },
+      duplicates: 'link',
+      afterGhlDelete: 'recreate',
+      missingTarget: 'report',
+    });
+    expect(refusal({ ...credentials, CONTACT_SYNC_FIELD_OWNERS: 'mood:ghl' })).toContain(
+      'CONTACT_SYNC_FIELD_OWNERS: expected field:ghl or field:aloware',
+    );
+    expect(refusal({ ...credentials, CONTACT_SYNC_DUPLICATES: 'merge' })).toContain(
+      'CONTACT_SYNC_DUPLICATES',
+    );
   });
 
   it('names every missing credential, without which it cannot write anywhere', () => {

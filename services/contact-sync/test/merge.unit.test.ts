@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FieldStates, mergedSnapshot, mergeFields } from '../src/domain/merge.ts';
-import { changedFields, fingerprint, snapshotOf } from '../src/domain/snapshot.ts';
+import { changedFields, consentOf, fingerprint, snapshotOf } from '../src/domain/snapshot.ts';
 
 const T1 = '2026-03-02T15:00:00.000Z';
 const T2 = '2026-03-02T15:00:05.000Z';
@@ -44,14 +44,40 @@ describe('mergeFields: the default conflict policy', () => {
 
 describe('snapshots', () => {
   it('leave out what the source did not say and fingerprint independently of key order', () => {
-    const snapshot = snapshotOf({
-      firstName: ' Ada ',
-      lastName: null,
+    const snapshot = snapshotOf(
+      { firstName: ' Ada ', lastName: null, email: 'ada@example.com', dnd: false } as never,
+      'ghl',
+    );
+    expect(snapshot).toEqual({
+      firstName: 'Ada',
       email: 'ada@example.com',
-      dnd: false,
-    } as never);
-    expect(snapshot).toEqual({ firstName: 'Ada', email: 'ada@example.com', dnd: false });
+      callsBlocked: false,
+      textsBlocked: false,
+    });
     expect(fingerprint({ email: 'a', firstName: 'b' })).toBe(fingerprint({ firstName: 'b', email: 'a' }));
+  });
+
+  it('read consent per channel: GHL global DND blocks all, a channel status blocks its channel only', () => {
+    const ghl = (data: object) =>
+      consentOf({ dnd: null, dndChannels: null, optedOut: null, tags: null, ...data }, 'ghl', 't');
+    expect(ghl({ dnd: true, dndChannels: { call: 'inactive' } })).toEqual({
+      callsBlocked: true,
+      textsBlocked: true,
+    });
+    expect(ghl({ dnd: false, dndChannels: { sms: 'active' } })).toEqual({
+      callsBlocked: false,
+      textsBlocked: true,
+    });
+    expect(ghl({ dndChannels: { call: 'permanent' } })).toEqual({ callsBlocked: true });
+    expect(ghl({})).toEqual({});
+    const aloware = (data: object) =>
+      consentOf(
+        { dnd: null, dndChannels: null, optedOut: null, tags: null, ...data },
+        'aloware',
+        'sms-opted-out',
+      );
+    expect(aloware({ dnd: true, optedOut: false })).toEqual({ callsBlocked: true, textsBlocked: false });
+    expect(aloware({ optedOut: false, tags: ['sms-opted-out'] })).toEqual({ textsBlocked: true });
   });
 
   it('find only the fields a side does not already hold', () => {

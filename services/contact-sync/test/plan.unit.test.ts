@@ -84,13 +84,13 @@ describe('planContactSync', () => {
   });
 
   it('propagates DND true → false → true both ways', () => {
-    const ghlFlips = given(fromAloware({ dnd: true }), fromGhl({ dnd: false }));
-    expect(writesOf(apply(ghlFlips.state, fromGhl({ dnd: true })).plan)).toEqual([
-      { target: 'aloware', fields: { dnd: true, phone: PHONE } },
+    const ghlFlips = given(fromAloware({ callsBlocked: true }), fromGhl({ callsBlocked: false }));
+    expect(writesOf(apply(ghlFlips.state, fromGhl({ callsBlocked: true })).plan)).toEqual([
+      { target: 'aloware', fields: { callsBlocked: true, phone: PHONE } },
     ]);
-    const alowareFlips = given(fromGhl({ dnd: true }), fromAloware({ dnd: false }));
-    expect(writesOf(apply(alowareFlips.state, fromAloware({ dnd: true })).plan)).toEqual([
-      { target: 'ghl', fields: { dnd: true } },
+    const alowareFlips = given(fromGhl({ callsBlocked: true }), fromAloware({ callsBlocked: false }));
+    expect(writesOf(apply(alowareFlips.state, fromAloware({ callsBlocked: true })).plan)).toEqual([
+      { target: 'ghl', fields: { callsBlocked: true } },
     ]);
   });
 
@@ -131,6 +131,24 @@ describe('planContactSync', () => {
     const { state } = given(fromGhl({ firstName: 'Ada', lastName: 'Lovelace' }));
     const plan = planContactSync(state, { ...fromGhl({}), force: true }, DEFAULT_SYNC_POLICY, 'loc-1');
     expect(plan.writes.map((w) => w.target)).toEqual(['aloware', 'ghl']);
+  });
+});
+
+describe('consent per channel', () => {
+  it('turns an SMS-only DND in GHL into an Aloware text block, never into DNC', () => {
+    const { state } = given(fromGhl({ firstName: 'Sam', callsBlocked: false, textsBlocked: false }));
+    const { plan } = apply(state, fromGhl({ firstName: 'Sam', callsBlocked: false, textsBlocked: true }));
+    expect(writesOf(plan)).toEqual([{ target: 'aloware', fields: { textsBlocked: true, phone: PHONE } }]);
+  });
+
+  it('reports that Aloware cannot lift a text block, and does not let Aloware block GHL again for it', () => {
+    const { state } = given(fromGhl({ textsBlocked: true }));
+    const lifted = apply(state, fromGhl({ textsBlocked: false }));
+    expect(lifted.plan.writes).toEqual([]);
+    expect(reasons(lifted.plan)).toEqual(['aloware_cannot_clear_sms_opt_out']);
+    // Aloware still says "blocked" (the tag stays): what it held before is no new assertion.
+    const { plan } = apply(lifted.state, fromAloware({ textsBlocked: true, lastName: 'Later' }));
+    expect(writesOf(plan)).toEqual([{ target: 'ghl', fields: { lastName: 'Later' } }]);
   });
 });
 

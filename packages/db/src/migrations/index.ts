@@ -10,6 +10,9 @@ import * as ghlRateBudgets from './20261201T1430_ghl_rate_budgets.ts';
 import * as consumerParking from './20261201T1500_consumer_parking.ts';
 import * as ingressValuesAsText from './20261201T1510_ingress_values_as_text.ts';
 import * as contactSyncPendingEchoes from './20261201T1530_contact_sync_pending_echoes.ts';
+import * as contactSyncWriteLease from './20261201T1540_contact_sync_write_lease.ts';
+import * as contactMappedFacts from './20261201T1600_contact_mapped_facts.ts';
+import * as callSyncContacts from './20261201T1610_call_sync_contacts.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -27,4 +30,7 @@ export const migrations: Record<string, Migration> = {
   '20261201T1500_consumer_parking': consumerParking,
   '20261201T1510_ingress_values_as_text': ingressValuesAsText,
   '20261201T1530_contact_sync_pending_echoes': contactSyncPendingEchoes,
+  '20261201T1540_contact_sync_write_lease': contactSyncWriteLease,
+  '20261201T1600_contact_mapped_facts': contactMappedFacts,
+  '20261201T1610_call_sync_contacts': callSyncContacts,
 };

@@ -195,7 +195,10 @@ export function planContactSync(
   }
   person = { ...person, pendingEchoes: { ...person.pendingEchoes, [side]: [] } };
 
-  const { fields, decisions } = mergeFields(person.fields, change.snapshot, side, change.at, policy.conflict);
+  // What the side held before and still says is not a new assertion: it must not win over a newer value from
+  // the other side that has not reached it yet (or that it cannot hold, like an Aloware opt-out we cannot clear).
+  const asserted = change.force ? change.snapshot : changedFields(change.snapshot, person.known[side]);
+  const { fields, decisions } = mergeFields(person.fields, asserted, side, change.at, policy.conflict);
   // A stale value is history, not what the side holds now; the other rejected values are what it holds.
   const stale = new Set(decisions.filter((d) => d.reason === 'stale').map((d) => d.field));
   const current = Object.fromEntries(Object.entries(change.snapshot).filter(([f]) => !stale.has(f as never)));
@@ -213,6 +216,19 @@ export function planContactSync(
   for (const target of [OTHER[side], side]) {
     const changes = changedFields(merged, change.force ? null : person.known[target]);
     if (isEmpty(changes)) continue;
+    if (target === 'aloware' && changes.textsBlocked === false) {
+      // Aloware's API can neither clear its opt-out nor remove our tag: texts stay blocked there.
+      delete changes.textsBlocked;
+      if (side === 'ghl' && asserted.textsBlocked === false) {
+        outcomes.push({
+          direction: 'ghl_to_aloware',
+          action: 'skipped',
+          reason: 'aloware_cannot_clear_sms_opt_out',
+          target: { system: 'aloware', id: person.alowareContactId },
+        });
+      }
+      if (isEmpty(changes)) continue;
+    }
     const write = writeFor(target, person, merged, changes);
     if (!write) {
       outcomes.push({

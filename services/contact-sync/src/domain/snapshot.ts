@@ -11,7 +11,11 @@ export const SYNCED_FIELDS = [
   'country',
   'timezone',
   'leadSource',
-  'dnd',
+  // The owner (GHL `assignedTo`, Aloware `user_id`) by the user's e-mail: see owners.ts.
+  'ownerEmail',
+  // Consent per channel (see `consentOf`): calls ⇄ Aloware DNC, texts ⇄ Aloware's SMS opt-out.
+  'callsBlocked',
+  'textsBlocked',
 ] as const;
 export type SyncedField = (typeof SYNCED_FIELDS)[number];
 
@@ -20,14 +24,58 @@ export type FieldValue = string | boolean;
 export type Snapshot = Partial<Record<SyncedField, FieldValue>>;
 
 /** The synced fields an event carries. `null` (not said) is left out; '' is kept as "said empty". */
-export function snapshotOf(data: ContactData): Snapshot {
+export function snapshotOf(
+  data: ContactData,
+  side: 'aloware' | 'ghl',
+  options: { smsOptOutTag: string } = { smsOptOutTag: SMS_OPT_OUT_TAG },
+): Snapshot {
   const snapshot: Snapshot = {};
   for (const field of SYNCED_FIELDS) {
-    const value = data[field];
-    if (value === null || value === undefined) continue;
-    snapshot[field] = typeof value === 'string' ? value.trim() : value;
+    const value = (data as Record<string, unknown>)[field];
+    if (typeof value === 'string') snapshot[field] = value.trim();
+    else if (typeof value === 'boolean') snapshot[field] = value;
   }
-  return snapshot;
+  return { ...snapshot, ...consentOf(data, side, options.smsOptOutTag) };
+}
+
+/**
+ * The tag contact-sync puts on an Aloware contact whose texts GHL blocks: Aloware's API cannot set its own
+ * opt-out flag (nor remove a tag), so the tag is how an agent in Aloware sees it.
+ */
+export const SMS_OPT_OUT_TAG = 'sms-opted-out';
+
+// GHL channel statuses that stop contact on that channel.
+const BLOCKING = new Set(['active', 'permanent']);
+
+/**
+ * Consent per channel, in terms both tools share.
+ * - GHL: the global `dnd` blocks every channel; otherwise `dndSettings.Call` / `.SMS` decide each.
+ * - Aloware: `is_dnc` blocks calls (and an SMS-only DND never becomes DNC, which would block calls);
+ *   `is_opted_out` (a STOP received in Aloware) or our opt-out tag blocks texts.
+ */
+export function consentOf(
+  data: Pick<ContactData, 'dnd' | 'dndChannels' | 'optedOut' | 'tags'>,
+  side: 'aloware' | 'ghl',
+  smsOptOutTag: string,
+): Snapshot {
+  const consent: Snapshot = {};
+  if (side === 'aloware') {
+    if (typeof data.dnd === 'boolean') consent.callsBlocked = data.dnd;
+    const tagged = data.tags?.includes(smsOptOutTag) ?? false;
+    if (typeof data.optedOut === 'boolean' || tagged) consent.textsBlocked = data.optedOut === true || tagged;
+    return consent;
+  }
+  const channel = (name: string): boolean | undefined => {
+    if (data.dnd === true) return true;
+    const status = data.dndChannels?.[name];
+    if (status !== undefined) return BLOCKING.has(status);
+    return data.dnd === false ? false : undefined;
+  };
+  const calls = channel('call');
+  const texts = channel('sms');
+  if (calls !== undefined) consent.callsBlocked = calls;
+  if (texts !== undefined) consent.textsBlocked = texts;
+  return consent;
 }
 
 /** A stable text for a snapshot: same fields and values, same fingerprint, whatever the key order. */
