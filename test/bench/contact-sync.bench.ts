@@ -1,4 +1,5 @@
 import { sharedGhlRateLimiter } from '@df/ghl-client';
+import { sql } from 'kysely';
 import { argument, percentile, startBenchSystem, until } from './harness.ts';
 
 /**
@@ -23,7 +24,19 @@ export async function benchContactSync() {
         email: `bench${i}@example.com`,
       });
     }
+    // Transactions left open, idle, for longer than one tool call takes: what holding a transaction across a
+    // tool call looks like. contact-sync v2 holds none, so this stays at zero however slow the tools are.
+    const held: number[] = [];
+    const sampling = setInterval(() => {
+      sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state = 'idle in transaction'
+          and now() - state_change > ${`${latencyMs} milliseconds`}::interval`
+        .execute(bench.db)
+        .then(({ rows }) => held.push(rows[0]?.n ?? 0))
+        .catch(() => {});
+    }, 20);
     await until('every contact in GHL', () => ghl.contacts().length >= contacts);
+    clearInterval(sampling);
     const last = Math.max(...ghl.contacts().map((c) => Date.parse(String(c.dateAdded))));
     // Every event handled: the creation and its echo, for each contact.
     await until('every contact event to be decided', async () => {
@@ -65,6 +78,10 @@ export async function benchContactSync() {
     console.log(`  contact events handled     ${events} (creations and their echoes)`);
     console.log(
       `  upstream calls per event   ${((ghlCalls + alowareCalls) / events).toFixed(2)} (GHL ${ghlCalls}, Aloware ${alowareCalls})`,
+    );
+    const mean = held.reduce((a, b) => a + b, 0) / Math.max(1, held.length);
+    console.log(
+      `  transactions idle > ${latencyMs} ms  mean ${mean.toFixed(2)}, max ${Math.max(0, ...held)} (sampled every 20 ms, ${held.length} samples)`,
     );
   } finally {
     await bench.stop();

@@ -164,14 +164,27 @@ export async function addToOutbox(db: Db, entries: OutboxEntry[]): Promise<void>
     .execute();
 }
 
-/** The oldest outcomes waiting to be published. */
-export async function pendingOutbox(db: Db, limit: number): Promise<OutboxEntry[]> {
-  return db
+/**
+ * Outcomes waiting to be published: these `ids` (what the caller just committed), or else leftovers older than
+ * `olderThanMs` (a crash between a commit and its relay), oldest first.
+ */
+export async function pendingOutbox(
+  db: Db,
+  which: { ids: string[] } | { olderThanMs: number },
+  limit = 100,
+): Promise<OutboxEntry[]> {
+  let query = db
     .selectFrom('contact_sync_outbox')
     .select(['id', 'cause', 'outcome'])
     .orderBy('created_at')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if ('ids' in which) {
+    if (which.ids.length === 0) return [];
+    query = query.where('id', 'in', which.ids);
+  } else {
+    query = query.where('created_at', '<', new Date(Date.now() - which.olderThanMs));
+  }
+  return query.execute();
 }
 
 export async function removeFromOutbox(db: Db, ids: string[]): Promise<void> {

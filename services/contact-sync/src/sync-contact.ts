@@ -133,16 +133,14 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
         DIRECTION_FROM[change.side],
         found?.state ?? null,
       );
-      await addToOutbox(
-        trx,
-        plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
-      );
+      const decided = plan.outcomes.map((o, n) => step(`decision-${n}`, o));
+      await addToOutbox(trx, decided);
       if (plan.writes.length === 0) await markProcessed(trx, change.cause.id);
       else await takeWriteLease(trx, id, change.cause.id);
-      return { id, plan };
+      return { id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );
-  await relayOutbox(deps);
+  await relayOutbox(deps, planned?.outboxIds ?? []);
   if (planned && planned.plan.writes.length > 0) await carryOut(change.cause, planned, lockKey, step, deps);
 }
 
@@ -159,12 +157,18 @@ function stepper(cause: Cause, entityId: string | null): Step {
   });
 }
 
-/** Publishes what the outboxes hold (this handler's outcomes and mapping facts, and any a crash left behind). */
-export async function relayOutbox(deps: ContactSyncDeps): Promise<void> {
+// Outcomes a crashed process committed but never published are picked up by the next handler after this.
+const LEFTOVER_AFTER_MS = 30_000;
+
+/**
+ * Publishes the mapping facts and outcomes waiting in the outboxes: the outcomes the caller just committed
+ * (`ids`), and leftovers of a crash. Each handler relays its own outcomes, so concurrent handlers do not publish
+ * each other's (the audit would absorb the copies by id, but they would cost Kafka round trips).
+ */
+export async function relayOutbox(deps: ContactSyncDeps, ids: string[]): Promise<void> {
   await relayMappedFacts(deps.db, deps.publishMapped);
-  for (;;) {
-    const entries = await pendingOutbox(deps.db, 100);
-    if (entries.length === 0) return;
+  for (const which of [{ ids }, { olderThanMs: LEFTOVER_AFTER_MS }]) {
+    const entries = await pendingOutbox(deps.db, which);
     for (const entry of entries) {
       await deps.report(entry.cause, { ...(entry.outcome as OutcomeInput), id: entry.id });
     }
@@ -267,7 +271,10 @@ async function carryOut(
     await markProcessed(trx, cause.id);
     await releaseWriteLease(trx, id, cause.id);
   });
-  await relayOutbox(deps);
+  await relayOutbox(
+    deps,
+    notes.map((e) => e.id),
+  );
 }
 
 const skipped = (reason: string, system: Side, id: string | null): Decided => ({
@@ -331,15 +338,15 @@ export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyn
       if (person) await waitForWriteLease(trx, person.id, event.id);
       const plan = planGhlDelete(person?.state ?? null, event.occurredAt, deps.config);
       if (person) await savePerson(trx, person.id, plan.next, 'ghl_to_aloware', person.state);
-      await addToOutbox(
-        trx,
-        plan.outcomes.map((o, n) => step(`decision-${n}`, o)),
-      );
+      const decided = plan.outcomes.map((o, n) => step(`decision-${n}`, o));
+      await addToOutbox(trx, decided);
       if (plan.writes.length === 0) await markProcessed(trx, event.id);
       else if (person) await takeWriteLease(trx, person.id, event.id);
-      return person ? { id: person.id, plan } : undefined;
+      return { id: person?.id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );
-  await relayOutbox(deps);
-  if (planned && planned.plan.writes.length > 0) await carryOut(event, planned, lockKey, step, deps);
+  await relayOutbox(deps, planned?.outboxIds ?? []);
+  if (planned?.id && planned.plan.writes.length > 0) {
+    await carryOut(event, { id: planned.id, plan: planned.plan }, lockKey, step, deps);
+  }
 }
