@@ -51,28 +51,37 @@ function toFact(row: FactRow): ContactMapped {
   };
 }
 
+/** Which waiting facts a relay publishes: a handler's own mappings, a crash's leftovers, or (at start-up) all. */
+export type MappedScope = { mappingIds: string[] } | { olderThanMs: number } | 'all';
+
 /**
- * The mappings outbox: every mapping whose version is ahead of the one last published is published as it is
- * now (a fact carries the whole mapping, so the latest state stands for every version it skipped), then marked
- * published at that version. Run after each commit, and once at start-up, which publishes what a crash left
- * behind and, after the migration that introduced the facts, every existing mapping (the backfill).
- * Two relays running at once may both publish a version: same id, same content, and projections keep the
- * highest version, so the copy changes nothing.
+ * The mappings outbox: every mapping (in scope) whose version is ahead of the one last published is published
+ * as it is now (a fact carries the whole mapping, so the latest state stands for every version it skipped),
+ * then marked published at that version. Handlers relay the mappings they saved, and leftovers of a crash; the
+ * start-up relays everything, which after the migration that introduced the facts is every existing mapping
+ * (the backfill). Two relays running at once may both publish a version: same id, same content, and
+ * projections keep the highest version, so the copy changes nothing.
  */
 export async function relayMappedFacts(
   db: Kysely<Database>,
   publish: PublishMapped,
+  scope: MappedScope,
   batchSize = 200,
 ): Promise<number> {
+  if (scope !== 'all' && 'mappingIds' in scope && scope.mappingIds.length === 0) return 0;
   let published = 0;
   for (;;) {
-    const rows = await db
+    let query = db
       .selectFrom('contact_mappings')
       .select(FACT_COLUMNS)
       .whereRef('mapped_version', '>', 'published_version')
       .orderBy('updated_at')
-      .limit(batchSize)
-      .execute();
+      .limit(batchSize);
+    if (scope !== 'all' && 'mappingIds' in scope) query = query.where('id', 'in', scope.mappingIds);
+    if (scope !== 'all' && 'olderThanMs' in scope) {
+      query = query.where('updated_at', '<', new Date(Date.now() - scope.olderThanMs));
+    }
+    const rows = await query.execute();
     if (rows.length === 0) return published;
     await publish(rows.map(toFact));
     // By version: a mapping changed again meanwhile keeps its newer version pending.

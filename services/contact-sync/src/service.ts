@@ -73,7 +73,7 @@ export async function startContactSync(
     maxConcurrency: 32,
   });
   // Before consuming: mapping facts a crash left unpublished, and after an upgrade every existing mapping.
-  const backfilled = await relayMappedFacts(infra.db, mapped.publish).catch(async (error: unknown) => {
+  const backfilled = await relayMappedFacts(infra.db, mapped.publish, 'all').catch(async (error: unknown) => {
     await mapped.close();
     throw error;
   });

@@ -140,7 +140,7 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
       return { id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );
-  await relayOutbox(deps, planned?.outboxIds ?? []);
+  await relayOutbox(deps, planned?.outboxIds ?? [], planned?.id);
   if (planned && planned.plan.writes.length > 0) await carryOut(change.cause, planned, lockKey, step, deps);
 }
 
@@ -162,11 +162,14 @@ const LEFTOVER_AFTER_MS = 30_000;
 
 /**
  * Publishes the mapping facts and outcomes waiting in the outboxes: the outcomes the caller just committed
- * (`ids`), and leftovers of a crash. Each handler relays its own outcomes, so concurrent handlers do not publish
- * each other's (the audit would absorb the copies by id, but they would cost Kafka round trips).
+ * (`ids`) and the fact of the mapping it saved (`mappingId`), and leftovers of a crash. Each handler relays its
+ * own, so concurrent handlers do not publish each other's (the audit and call-sync would absorb the copies by
+ * id and version, but they would cost Kafka round trips).
  */
-export async function relayOutbox(deps: ContactSyncDeps, ids: string[]): Promise<void> {
-  await relayMappedFacts(deps.db, deps.publishMapped);
+export async function relayOutbox(deps: ContactSyncDeps, ids: string[], mappingId?: string): Promise<void> {
+  for (const which of [{ mappingIds: mappingId ? [mappingId] : [] }, { olderThanMs: LEFTOVER_AFTER_MS }]) {
+    await relayMappedFacts(deps.db, deps.publishMapped, which);
+  }
   for (const which of [{ ids }, { olderThanMs: LEFTOVER_AFTER_MS }]) {
     const entries = await pendingOutbox(deps.db, which);
     for (const entry of entries) {
@@ -274,6 +277,7 @@ async function carryOut(
   await relayOutbox(
     deps,
     notes.map((e) => e.id),
+    id,
   );
 }
 
@@ -345,7 +349,7 @@ export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyn
       return { id: person?.id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );
-  await relayOutbox(deps, planned?.outboxIds ?? []);
+  await relayOutbox(deps, planned?.outboxIds ?? [], planned?.id);
   if (planned?.id && planned.plan.writes.length > 0) {
     await carryOut(event, { id: planned.id, plan: planned.plan }, lockKey, step, deps);
   }

@@ -34,7 +34,7 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
     const { published, publish } = collector();
     const first = person({ alowareContactId: 'a-1', phone: '+12025550101' });
     const id = await savePerson(db, undefined, first, 'aloware_to_ghl', null);
-    expect(await relayMappedFacts(db, publish)).toBe(1);
+    expect(await relayMappedFacts(db, publish, { mappingIds: [id] })).toBe(1);
     expect(published).toEqual([
       expect.objectContaining({
         id: contactMappedId(id, 1),
@@ -47,7 +47,7 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
         closed: false,
       }),
     ]);
-    expect(await relayMappedFacts(db, publish)).toBe(0);
+    expect(await relayMappedFacts(db, publish, { mappingIds: [id] })).toBe(0);
 
     // A field merge or echo memory only: nothing for other services.
     const merged = person({
@@ -56,14 +56,14 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
       pendingEchoes: { aloware: [], ghl: ['fingerprint'] },
     });
     await savePerson(db, id, merged, 'aloware_to_ghl', first);
-    expect(await relayMappedFacts(db, publish)).toBe(0);
+    expect(await relayMappedFacts(db, publish, { mappingIds: [id] })).toBe(0);
 
     const confirmed = { ...merged, ghlContactId: 'g-1' };
     await savePerson(db, id, confirmed, 'aloware_to_ghl', merged);
     const closed = { ...confirmed, deletedInGhlAt: '2026-12-01T10:00:00.000Z' };
     await savePerson(db, id, closed, 'ghl_to_aloware', confirmed);
     // Two changes before a relay: the latest state goes out, at the latest version.
-    expect(await relayMappedFacts(db, publish)).toBe(1);
+    expect(await relayMappedFacts(db, publish, { mappingIds: [id] })).toBe(1);
     expect(published.at(-1)).toMatchObject({ version: 3, ghlContactId: 'g-1', closed: true });
     expect(await versions(id)).toEqual({ mapped_version: 3, published_version: 3 });
     expect((await loadPerson(db, id))?.state.ghlContactId).toBe('g-1');
@@ -75,12 +75,16 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
     const id = await savePerson(db, undefined, before, 'aloware_to_ghl', null);
     const published: ContactMapped[] = [];
     let changedMeanwhile = false;
-    await relayMappedFacts(db, async (facts) => {
-      published.push(...facts);
-      if (changedMeanwhile) return;
-      changedMeanwhile = true;
-      await savePerson(db, id, { ...before, ghlContactId: 'g-2' }, 'aloware_to_ghl', before);
-    });
+    await relayMappedFacts(
+      db,
+      async (facts) => {
+        published.push(...facts);
+        if (changedMeanwhile) return;
+        changedMeanwhile = true;
+        await savePerson(db, id, { ...before, ghlContactId: 'g-2' }, 'aloware_to_ghl', before);
+      },
+      { mappingIds: [id] },
+    );
     // Version 1 went out, then version 2 in the same relay (it loops until nothing is pending).
     expect(published.map((f) => [f.version, f.ghlContactId])).toEqual([
       [1, null],
@@ -104,7 +108,7 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
       .returning('id')
       .executeTakeFirstOrThrow();
     const { published, publish } = collector();
-    expect(await relayMappedFacts(db, publish, 1)).toBe(1);
+    expect(await relayMappedFacts(db, publish, 'all', 1)).toBe(1);
     expect(published).toEqual([
       expect.objectContaining({
         mappingId: old.id,
@@ -116,6 +120,25 @@ describe('contact.mapped facts (contact-sync outbox on the mapping rows, real Po
         closed: false,
       }),
     ]);
-    expect(await relayMappedFacts(db, publish)).toBe(0);
+    expect(await relayMappedFacts(db, publish, 'all')).toBe(0);
+  });
+
+  it('relays only the handler’s own mapping, and another’s once it is a leftover', async () => {
+    const { db } = database;
+    const mine = await savePerson(db, undefined, person({ alowareContactId: 'a-4' }), 'aloware_to_ghl', null);
+    const other = await savePerson(
+      db,
+      undefined,
+      person({ alowareContactId: 'a-5' }),
+      'aloware_to_ghl',
+      null,
+    );
+    const { published, publish } = collector();
+    expect(await relayMappedFacts(db, publish, { mappingIds: [mine] })).toBe(1);
+    // Just saved by another handler, which relays it itself.
+    expect(await relayMappedFacts(db, publish, { olderThanMs: 60_000 })).toBe(0);
+    // Left behind (that handler crashed before relaying): picked up once older than the threshold.
+    expect(await relayMappedFacts(db, publish, { olderThanMs: 0 })).toBe(1);
+    expect(published.map((f) => f.mappingId)).toEqual([mine, other]);
   });
 });
