@@ -26,6 +26,18 @@ const ledgerErrors = async (s: TestSystem) =>
     (r) => r.status === 'error',
   ).length;
 
+/**
+ * Every webhook answered and every ledger row decided: the next edit starts from a settled person, as a user's
+ * edits seconds apart do (Aloware's contact webhooks carry no time of their own to order overlapping ones).
+ */
+async function quiet(s: TestSystem) {
+  await s.settle();
+  await waitFor('every event decided', async () => {
+    const rows = await s.database.db.selectFrom('webhook_events').select('status').execute();
+    return rows.every((r) => r.status !== 'pending');
+  });
+}
+
 async function personInBothTools(s: TestSystem, firstName: string) {
   const phone = nextPhone();
   s.simulators!.aloware.createContact({ phone_number: phone, first_name: firstName });
@@ -55,11 +67,13 @@ describe('contact-sync v2: edit sequences', () => {
     for (const dnd of [true, false, true]) {
       s.simulators!.ghl.editContact(ghlId, { dnd });
       await waitFor(`Aloware DNC ${dnd}`, () => s.simulators!.aloware.contact(phone)?.is_dnc === dnd);
+      await quiet(s);
     }
     const callDnd = () => s.simulators!.ghl.contact(ghlId)?.dndSettings?.Call?.status;
     for (const dnc of [false, true, false]) {
       s.simulators!.aloware.setDnc(phone, dnc);
       await waitFor(`GHL calls DND ${dnc}`, () => callDnd() === (dnc ? 'active' : 'inactive'));
+      await quiet(s);
     }
   });
 

@@ -249,7 +249,11 @@ async function carryOut(
 
   await deps.db.transaction().execute(async (trx) => {
     await lockPerson(trx, lockKey);
-    if (await isProcessed(trx, cause.id)) return;
+    if (await isProcessed(trx, cause.id)) {
+      // Done by an earlier delivery of this event: only its lease may be left.
+      await releaseWriteLease(trx, id, cause.id);
+      return;
+    }
     const before = (await loadPerson(trx, id))?.state ?? null;
     let state = before ?? plan.next;
     for (const [n, { write, result }] of done.entries()) {
