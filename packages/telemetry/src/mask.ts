@@ -7,8 +7,10 @@ const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,}
 // E.164 or loosely formatted numbers of 7+ digits (optionally with +, spaces, dashes, dots, parentheses).
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 const PHONE = /\+?\(?\d[\d\s().-]{5,}\d/g;
+// Event and correlation ids: their digit runs are no phone numbers, and a masked id cannot be followed.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-export function maskText(text: string): string {
+function maskPiece(text: string): string {
   return text
     .replace(EMAIL, (_m, first: string, domain: string) => `${first}***@${domain}`)
     .replace(PHONE, (match) => {
@@ -16,6 +18,16 @@ export function maskText(text: string): string {
       const digits = match.replace(/\D/g, '');
       return digits.length >= 7 ? `***${digits.slice(-4)}` : match;
     });
+}
+
+export function maskText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const id of text.matchAll(UUID)) {
+    out += maskPiece(text.slice(last, id.index)) + id[0];
+    last = id.index + id[0].length;
+  }
+  return out + maskPiece(text.slice(last));
 }
 
 /** Keys whose values are never logged at all, only their presence. */

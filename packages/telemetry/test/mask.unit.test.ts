@@ -9,6 +9,11 @@ describe('log masking', () => {
     expect(maskText('at 2026-11-26T00:30:00Z')).toBe('at 2026-11-26T00:30:00Z');
   });
 
+  it('leaves event and correlation ids whole, and still masks a phone next to one', () => {
+    const id = '4d6d9201-4001-41ee-83df-9e9792a4ab01';
+    expect(maskText(`correlation ${id} for +12025550142`)).toBe(`correlation ${id} for ***0142`);
+  });
+
   it('never writes secrets or message bodies, and masks nested personal data', () => {
     const lines: string[] = [];
     const log = createLogger({ service: 'test' }, { write: (l) => lines.push(l) });
