@@ -2,6 +2,9 @@ export type ConsentAction = 'opted_out' | 'opted_in' | 'help_requested';
 
 const KEYWORDS: Record<string, ConsentAction> = {
   STOP: 'opted_out',
+  STOPALL: 'opted_out',
+  'STOP ALL': 'opted_out',
+  OPTOUT: 'opted_out',
   QUIT: 'opted_out',
   END: 'opted_out',
   REVOKE: 'opted_out',
@@ -11,6 +14,7 @@ const KEYWORDS: Record<string, ConsentAction> = {
   START: 'opted_in',
   UNSTOP: 'opted_in',
   HELP: 'help_requested',
+  INFO: 'help_requested',
 };
 
 /**

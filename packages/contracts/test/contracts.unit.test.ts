@@ -122,6 +122,10 @@ describe('detectConsentKeyword', () => {
     ['start', 'START', 'opted_in'],
     ['Unstop', 'UNSTOP', 'opted_in'],
     ['help', 'HELP', 'help_requested'],
+    ['stopall', 'STOPALL', 'opted_out'],
+    ['Stop all', 'STOP ALL', 'opted_out'],
+    ['OptOut', 'OPTOUT', 'opted_out'],
+    ['info', 'INFO', 'help_requested'],
   ])('reads %j as %s', (body, keyword, action) => {
     expect(detectConsentKeyword(body)).toEqual({ keyword, action });
   });

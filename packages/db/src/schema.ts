@@ -241,6 +241,42 @@ export interface ConsumerParkedRecordsTable {
   parked_at: DefaultedTimestamp;
 }
 
+/** messaging-relay's SMS consent registry: the latest opt-out or opt-in per tenant + phone + channel. */
+export interface MessagingConsentTable {
+  tenant: string;
+  phone: string;
+  channel: string;
+  opted_out: boolean;
+  /** `keyword` (STOP…, liftable by START) or `refused` (the texting system answered 409 "opted out"). */
+  kind: string;
+  /** The tool the consent change came from. */
+  source: string;
+  keyword: string | null;
+  /** The source's time of the change: an older event never overwrites a newer one. */
+  changed_at: Timestamp;
+  event_id: string;
+  updated_at: DefaultedTimestamp;
+}
+
+/** messaging-relay's message mappings: one row per relayed message, keyed by its intent key. */
+export interface MessagingMessagesTable {
+  id: string;
+  tenant: string;
+  direction: 'inbound' | 'outbound';
+  origin: 'texting' | 'aloware' | 'ghl';
+  phone: string | null;
+  ghl_contact_id: string | null;
+  ghl_conversation_id: string | null;
+  ghl_message_id: string | null;
+  texting_chat_message_id: string | null;
+  carrier_message_id: string | null;
+  aloware_communication_id: string | null;
+  /** `importing` → `imported`; `sending` → `sent` → `delivered` | `failed`; `refused` (opted out). */
+  status: string;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   consumer_parked_keys: ConsumerParkedKeysTable;
   consumer_parked_records: ConsumerParkedRecordsTable;
@@ -251,6 +287,8 @@ export interface Database {
   call_note_create_attempts: CallNoteCreateAttemptsTable;
   call_sync_processed: CallSyncProcessedTable;
   call_sync_contacts: CallSyncContactsTable;
+  messaging_consent: MessagingConsentTable;
+  messaging_messages: MessagingMessagesTable;
   contact_sync_processed: ContactSyncProcessedTable;
   contact_sync_outbox: ContactSyncOutboxTable;
   ingress_spool: IngressSpoolTable;

@@ -19,6 +19,7 @@ import {
   toInfrastructure,
 } from '@df/env';
 import { type IngressConfig, ingressEnvShape, refineIngressEnv, toIngressConfig } from '@df/ingress';
+import { messagingRelayEnv } from '@df/messaging-relay';
 import { z } from 'zod';
 import type { SimulatedGhlAuth, ToolEndpoints } from './tools.ts';
 
@@ -35,6 +36,7 @@ export const SystemEnv = z
     ...alowareApiEnv,
     ...textingApiEnv,
     ...contactSyncPolicyEnv,
+    ...messagingRelayEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
   })
   .superRefine((env, ctx) => {
@@ -61,6 +63,8 @@ export interface SystemConfig {
   simulatedGhlAuth: SimulatedGhlAuth;
   callNoteTimeZone: string;
   contactSync: ContactSyncConfig;
+  /** messaging-relay: the GHL provider id (the simulator's when it stands in) and the HELP reply. */
+  messaging: { conversationProviderId: string | null; helpReply: string | null };
 }
 
 /** Parses the process's environment once; throws a ConfigError naming every refused variable. */
@@ -84,5 +88,9 @@ export function loadSystemConfig(env: Env): SystemConfig {
         : { type: 'pit' },
     callNoteTimeZone: e.CALL_NOTE_TIME_ZONE,
     contactSync: toContactSyncConfig(e),
+    messaging: {
+      conversationProviderId: e.GHL_CONVERSATION_PROVIDER_ID ?? null,
+      helpReply: e.MESSAGING_HELP_REPLY,
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
 import { createSharedGhlClient } from '@df/ghl-store';
 import { startGhlAppLifecycle, startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
+import { createRelayTools, type RelayToolsOptions, startMessagingRelay } from '@df/messaging-relay';
 import {
   connectInfrastructure,
   createServiceMetrics,
@@ -20,6 +21,7 @@ import {
   provisionEventBus,
 } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
+import { createTextingClient } from '@df/texting-client';
 import type { Kysely } from 'kysely';
 import type { SystemConfig } from './config.ts';
 import {
@@ -44,6 +46,8 @@ export interface SystemOptions {
   simulators?: SimulatorOptions;
   contactSync?: Partial<ContactSyncConfig>;
   callSync?: Partial<FlushConfig>;
+  /** messaging-relay's tool tuning (tests shorten GHL's status 403 window). */
+  messagingTools?: Partial<RelayToolsOptions>;
   /** Lets a test stand between contact-sync and the tools (fault injection). */
   wrapContactTools?: (tools: ContactTools) => ContactTools;
 }
@@ -56,6 +60,8 @@ export interface RunningSystem {
   /** Present when the simulators stand in for the real tools. */
   simulators: Simulators | null;
   consumers: Record<'audit' | 'contactSync' | 'callSync', Pick<RunningConsumer, 'stop'>>;
+  /** Null when it cannot run: the custom provider needs the OAuth app, a provider id and the texting API. */
+  messagingRelay: { stop(deadlineMs?: number): Promise<void> } | null;
   /** What the simulators (or the real Aloware webhook) must send to the ingress. */
   webhookCredentials: { alowareUser: string; alowarePass: string; textingSecret: string };
   close(): Promise<void>;
@@ -155,6 +161,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     metrics,
   );
 
+  const messagingRelay = await startRelay(options, tools, simulated?.simulators ?? null, ghl, infra, metrics);
+
   // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).
   const ghlApp =
     auth.type === 'oauth' ? await startGhlAppLifecycle(infra, { baseUrl, ...auth }, { metrics }) : null;
@@ -166,11 +174,53 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     tools,
     simulators: simulated?.simulators ?? null,
     consumers: { audit, contactSync, callSync },
+    messagingRelay,
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
       await ingress.close();
-      await Promise.all([audit.stop(), contactSync.stop(), callSync.stop(), ghlApp?.stop()]);
+      await Promise.all([
+        audit.stop(),
+        contactSync.stop(),
+        callSync.stop(),
+        messagingRelay?.stop(),
+        ghlApp?.stop(),
+      ]);
       await simulated?.simulators.close();
     },
   };
+}
+
+/**
+ * messaging-relay, when it can work: the custom provider's imports and status updates are refused to a PIT, so
+ * it runs with the OAuth app (`GHL_AUTH=oauth`), the provider's id (the simulator's when it stands in) and
+ * the texting system's API. Otherwise the process says why it is off.
+ */
+async function startRelay(
+  options: SystemOptions,
+  tools: ToolEndpoints,
+  simulators: Simulators | null,
+  ghl: ReturnType<typeof createGhlClient>,
+  infra: Infrastructure,
+  metrics: ReturnType<typeof createServiceMetrics>,
+) {
+  const { messaging } = options.config;
+  const conversationProviderId = messaging.conversationProviderId ?? simulators?.ghl.conversationProviderId;
+  const missing = [
+    tools.ghl.auth.type !== 'oauth' && 'GHL_AUTH=oauth',
+    !conversationProviderId && 'GHL_CONVERSATION_PROVIDER_ID',
+    !tools.texting.baseUrl && 'TEXTING_BASE_URL',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    options.log.warn('messaging-relay off: the GHL custom provider needs these', {
+      missing: missing.join(', '),
+    });
+    return null;
+  }
+  const texting = createTextingClient(tools.texting);
+  const relayTools = createRelayTools(ghl, texting, {
+    conversationProviderId: conversationProviderId!,
+    ...options.messagingTools,
+  });
+  const config = { tenant: tools.ghl.locationId, helpReply: messaging.helpReply };
+  return startMessagingRelay(infra, relayTools, config, { metrics });
 }

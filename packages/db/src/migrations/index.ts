@@ -13,6 +13,7 @@ import * as contactSyncPendingEchoes from './20261201T1530_contact_sync_pending_
 import * as contactSyncWriteLease from './20261201T1540_contact_sync_write_lease.ts';
 import * as contactMappedFacts from './20261201T1600_contact_mapped_facts.ts';
 import * as callSyncContacts from './20261201T1610_call_sync_contacts.ts';
+import * as messagingRelay from './20261201T1620_messaging_relay.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1540_contact_sync_write_lease': contactSyncWriteLease,
   '20261201T1600_contact_mapped_facts': contactMappedFacts,
   '20261201T1610_call_sync_contacts': callSyncContacts,
+  '20261201T1620_messaging_relay': messagingRelay,
 };

@@ -1,0 +1,25 @@
+import type { Database } from '@df/db';
+import type { OutcomeInput } from '@df/service-runtime';
+import type { Kysely } from 'kysely';
+import type { RelayTools } from './tools.ts';
+
+export interface RelayConfig {
+  /**
+   * The tenant the registry and the mappings are kept under: the GHL location this relay serves. The tools name
+   * one person's tenant differently (texting account, Aloware company, GHL location), and consent must hold
+   * across all of them.
+   */
+  tenant: string;
+  /** The reply a HELP / INFO text gets on the texting channel; null sends none. */
+  helpReply: string | null;
+}
+
+export interface RelayDeps {
+  db: Kysely<Database>;
+  tools: RelayTools;
+  config: RelayConfig;
+  report: (
+    cause: { id: string; correlationId: string; tenant: string },
+    outcome: OutcomeInput,
+  ) => Promise<unknown>;
+}

@@ -1,0 +1,125 @@
+import type { Database, MessagingMessagesTable } from '@df/db';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ConsentKind, ConsentState } from './domain/consent.ts';
+import type { MessageRow, MessageStatus, Origin } from './domain/messages.ts';
+
+type Db = Kysely<Database>;
+type Row = Selectable<MessagingMessagesTable>;
+
+const CHANNEL = 'sms';
+
+export async function loadConsent(
+  db: Db,
+  tenant: string,
+  phone: string,
+): Promise<(ConsentState & { eventId: string }) | null> {
+  const row = await db
+    .selectFrom('messaging_consent')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('phone', '=', phone)
+    .where('channel', '=', CHANNEL)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    optedOut: row.opted_out,
+    kind: row.kind as ConsentKind,
+    source: row.source,
+    keyword: row.keyword,
+    changedAt: row.changed_at,
+    eventId: row.event_id,
+  };
+}
+
+/** Writes the registry row, unless a newer change landed meanwhile (the guard repeats the decider's rule). */
+export async function saveConsent(
+  db: Db,
+  key: { tenant: string; phone: string },
+  state: ConsentState,
+  eventId: string,
+): Promise<void> {
+  const values = {
+    opted_out: state.optedOut,
+    kind: state.kind,
+    source: state.source,
+    keyword: state.keyword,
+    changed_at: state.changedAt,
+    event_id: eventId,
+    updated_at: new Date(),
+  };
+  await db
+    .insertInto('messaging_consent')
+    .values({ ...key, channel: CHANNEL, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant', 'phone', 'channel'])
+        .doUpdateSet(values)
+        .where('messaging_consent.changed_at', '<=', state.changedAt),
+    )
+    .execute();
+}
+
+const toMessageRow = (row: Row): MessageRow & { row: Row } => ({
+  status: row.status as MessageStatus,
+  ghlMessageId: row.ghl_message_id,
+  ghlConversationId: row.ghl_conversation_id,
+  row,
+});
+
+export async function loadMessage(db: Db, id: string) {
+  const row = await db.selectFrom('messaging_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toMessageRow(row) : null;
+}
+
+export async function messageByChatId(db: Db, tenant: string, chatMessageId: string) {
+  const row = await db
+    .selectFrom('messaging_messages')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('texting_chat_message_id', '=', chatMessageId)
+    .executeTakeFirst();
+  return row ? toMessageRow(row) : null;
+}
+
+/** Whether a send to this phone is in flight: its texting webhooks may outrun the answer that names it. */
+export async function sendInFlight(db: Db, tenant: string, phone: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('messaging_messages')
+    .select('id')
+    .where('tenant', '=', tenant)
+    .where('phone', '=', phone)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The intent, recorded before any tool is called; a second writer of the same intent changes nothing. */
+export async function recordIntent(
+  db: Db,
+  intent: {
+    id: string;
+    tenant: string;
+    direction: 'inbound' | 'outbound';
+    origin: Origin;
+    phone: string | null;
+    status: MessageStatus;
+  } & Partial<Pick<Row, 'ghl_message_id' | 'carrier_message_id' | 'aloware_communication_id'>>,
+): Promise<void> {
+  await db
+    .insertInto('messaging_messages')
+    .values(intent)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function updateMessage(
+  db: Db,
+  id: string,
+  change: Omit<Updateable<MessagingMessagesTable>, 'id' | 'tenant'>,
+): Promise<void> {
+  await db
+    .updateTable('messaging_messages')
+    .set({ ...change, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
