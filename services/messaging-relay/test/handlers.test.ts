@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { type EventOfType, nameUuid } from '@df/contracts';
+import { createGhlClient, InMemoryGhlTokenStore } from '@df/ghl-client';
+import type { OutcomeInput } from '@df/service-runtime';
+import {
+  type GhlSimulator,
+  startGhlSimulator,
+  startTextingSimulator,
+  type TextingSimulator,
+} from '@df/simulators';
+import { createTestDatabase, type TestDatabase } from '@df/test-kit';
+import { createTextingClient } from '@df/texting-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyConsent } from '../src/consent.ts';
+import type { RelayDeps } from '../src/deps.ts';
+import { relayInbound } from '../src/inbound.ts';
+import { sendAgentText } from '../src/outbound.ts';
+import { createRelayTools, type RelayTools } from '../src/tools.ts';
+
+// The handlers against the real Postgres and the simulated GHL and texting system; no Kafka needed (the
+// handlers never see it), so crashes can be placed exactly between a tool call and its record.
+let database: TestDatabase;
+let ghl: GhlSimulator;
+let texting: TextingSimulator;
+let tools: RelayTools;
+const outcomes: OutcomeInput[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ghl = await startGhlSimulator({ port: 0 });
+  texting = await startTextingSimulator({ port: 0, autoDeliver: false });
+  const store = new InMemoryGhlTokenStore();
+  const minted = ghl.issueOAuthTokens();
+  await store.save(ghl.locationId, {
+    accessToken: minted.accessToken,
+    refreshToken: minted.refreshToken,
+    expiresAt: Date.now() + minted.expiresIn * 1000,
+  });
+  const { clientId, clientSecret } = ghl.oauthClient;
+  const client = createGhlClient({
+    locationId: ghl.locationId,
+    baseUrl: ghl.url,
+    auth: { type: 'oauth', clientId, clientSecret, store },
+  });
+  const textingClient = createTextingClient({ baseUrl: texting.url, apiKey: texting.apiKey });
+  tools = createRelayTools(client, textingClient, {
+    conversationProviderId: ghl.conversationProviderId,
+    statusRetryIntervalMs: 50,
+  });
+});
+afterAll(async () => {
+  await Promise.all([ghl?.close(), texting?.close()]);
+  await database?.drop();
+});
+
+const deps = (over: Partial<RelayTools> = {}): RelayDeps => ({
+  db: database.db,
+  tools: { ...tools, ...over },
+  config: { tenant: ghl.locationId, helpReply: null },
+  report: async (_cause, outcome) => void outcomes.push(outcome),
+});
+
+const envelope = <T extends string>(type: T, source: string, data: object, entityId: string | null) =>
+  ({
+    id: randomUUID(),
+    type,
+    source,
+    sourceEventName: type,
+    tenant: source,
+    entity: { type: type.startsWith('consent') ? 'contact' : 'message', id: entityId },
+    naturalKey: 'k',
+    occurredAt: new Date().toISOString(),
+    dedupeKey: randomUUID(),
+    receivedAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    raw: {},
+    data,
+  }) as never;
+
+const sms = (phone: string, messageId: string, body: string) => ({
+  messageId,
+  chatMessageId: null,
+  conversationId: null,
+  alowareContactId: null,
+  ghlContactId: null,
+  contactPhone: phone,
+  from: phone,
+  to: '+12025550100',
+  body,
+  direction: 'inbound',
+  status: 'received',
+  error: null,
+  mediaUrls: [],
+  agentId: null,
+  sentAt: null,
+});
+
+const reasonsOf = (id: string) => outcomes.filter((o) => o.id === id).map((o) => o.reason);
+
+describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', () => {
+  it('a crash after GHL imported a text, before its id was recorded, does not import it twice', async () => {
+    const event: EventOfType<'sms.received'> = envelope(
+      'sms.received',
+      'texting',
+      sms('+12025550171', 'carrier-1', 'hi'),
+      'carrier-1',
+    );
+    let crashed = false;
+    const crashAfterImport: Partial<RelayTools> = {
+      async importMessage(input) {
+        await tools.importMessage(input);
+        crashed = true;
+        throw new Error('process died before the commit');
+      },
+    };
+    await expect(relayInbound(event, deps(crashAfterImport))).rejects.toThrow('process died');
+    expect(crashed).toBe(true);
+    await relayInbound(event, deps());
+    for (let i = 0; i < 5; i++) await relayInbound(event, deps());
+    expect(ghl.messages().filter((m) => m.altId === 'carrier-1')).toHaveLength(1);
+    expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:imported`))).toEqual(['recovered']);
+    expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:skip`))).toEqual(Array(5).fill('duplicate'));
+  });
+
+  it('a crash after the texting system accepted a send, before it was recorded, texts once', async () => {
+    const phone = '+12025550172';
+    const contact = ghl.seedContact({ firstName: 'Di', phone }, { silent: true });
+    const event: EventOfType<'sms.send_requested'> = envelope(
+      'sms.send_requested',
+      'ghl',
+      { ...sms(phone, 'ghl-msg-1', 'see you at 3'), direction: 'outbound', ghlContactId: contact.id },
+      'ghl-msg-1',
+    );
+    const crashAfterSend: Partial<RelayTools> = {
+      async sendText(input) {
+        await tools.sendText(input);
+        throw new Error('process died before the commit');
+      },
+    };
+    await expect(sendAgentText(event, deps(crashAfterSend))).rejects.toThrow('process died');
+    await sendAgentText(event, deps());
+    await sendAgentText(event, deps());
+    expect(texting.sent().filter((m) => m.to === phone)).toHaveLength(1);
+    const row = await database.db
+      .selectFrom('messaging_messages')
+      .selectAll()
+      .where('ghl_message_id', '=', 'ghl-msg-1')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'sent',
+      texting_chat_message_id: texting.sent().find((m) => m.to === phone)!.chatMessageId,
+    });
+  });
+
+  it('an older START never lifts a newer STOP', async () => {
+    const phone = '+12025550173';
+    ghl.seedContact({ firstName: 'Ed', phone }, { silent: true });
+    const consent = (keyword: string) => ({
+      phone,
+      keyword,
+      channel: 'sms',
+      messageId: null,
+      alowareContactId: null,
+      ghlContactId: null,
+    });
+    const stop: EventOfType<'consent.opted_out'> = envelope(
+      'consent.opted_out',
+      'texting',
+      consent('STOP'),
+      null,
+    );
+    const start: EventOfType<'consent.opted_in'> = {
+      ...(envelope('consent.opted_in', 'aloware', consent('START'), null) as EventOfType<'consent.opted_in'>),
+      occurredAt: new Date(Date.parse(stop.occurredAt) - 60_000).toISOString(),
+    };
+    await applyConsent(stop, deps());
+    await applyConsent(start, deps());
+    expect(reasonsOf(nameUuid(`${start.id}:messaging-relay:skipped`))).toEqual(['stale']);
+    const row = await database.db
+      .selectFrom('messaging_consent')
+      .selectAll()
+      .where('phone', '=', phone)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ opted_out: true, keyword: 'STOP', source: 'texting' });
+  });
+});
