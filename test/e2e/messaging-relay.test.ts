@@ -149,6 +149,12 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
     texting().receiveInbound({ from: phone, to: OUR_NUMBER, body: 'Stop' });
     await waitFor('GHL SMS DND active', () => smsDnd(contact.id) === 'active');
     expect(ghl().contact(contact.id)?.dnd).toBe(false);
+    // contact-sync carries GHL's SMS DND on to Aloware's opt-out (guarantee 10: within a minute).
+    await waitFor(
+      'the opt-out in Aloware',
+      () => s.simulators!.aloware.contact(phone)?.tags.some((t) => t.name === 'sms-opted-out'),
+      { timeoutMs: 60_000 },
+    );
 
     const refused = await agentSends(contact.id, 'Last chance for the offer');
     await waitFor('GHL to show the refused message failed', () => ghlMessage(refused)?.status === 'failed');
@@ -169,5 +175,26 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
         .sent()
         .filter((m) => m.to === phone),
     ).toHaveLength(1);
+  });
+
+  it('HELP gets the help reply on the texting channel, even from an opted-out number', async () => {
+    const phone = '+12025550165';
+    texting().receiveInbound({ from: phone, to: OUR_NUMBER, body: 'STOP' });
+    await waitFor('the opt-out in the registry', () =>
+      s.database.db
+        .selectFrom('messaging_consent')
+        .select('opted_out')
+        .where('phone', '=', phone)
+        .executeTakeFirst()
+        .then((r) => r?.opted_out === true),
+    );
+    texting().optIn(phone); // the texting system itself would refuse the reply otherwise
+    texting().receiveInbound({ from: phone, to: OUR_NUMBER, body: 'help' });
+    const reply = await waitFor('the help reply', () =>
+      texting()
+        .sent()
+        .find((m) => m.to === phone),
+    );
+    expect(reply.body).toBe(loadSystemConfig({}).messaging.helpReply);
   });
 });
