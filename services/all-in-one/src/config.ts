@@ -63,8 +63,12 @@ export interface SystemConfig {
   simulatedGhlAuth: SimulatedGhlAuth;
   callNoteTimeZone: string;
   contactSync: ContactSyncConfig;
-  /** messaging-relay: the GHL provider id (the simulator's when it stands in) and the HELP reply. */
-  messaging: { conversationProviderId: string | null; helpReply: string | null };
+  /** messaging-relay: the GHL provider id (the simulator's when it stands in), the HELP reply, the cut-over. */
+  messaging: {
+    conversationProviderId: string | null;
+    helpReply: string | null;
+    cutOverPendingTenants: string[];
+  };
 }
 
 /** Parses the process's environment once; throws a ConfigError naming every refused variable. */
@@ -91,6 +95,7 @@ export function loadSystemConfig(env: Env): SystemConfig {
     messaging: {
       conversationProviderId: e.GHL_CONVERSATION_PROVIDER_ID ?? null,
       helpReply: e.MESSAGING_HELP_REPLY,
+      cutOverPendingTenants: e.MESSAGING_CUTOVER_PENDING_TENANTS,
     },
   };
 }

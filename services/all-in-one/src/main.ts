@@ -36,6 +36,8 @@ const system = await startSystem({
   db,
   log,
   simulators: { ports: { ghl: 4010, aloware: 4020, texting: 4030 } },
+  // Locally, the simulated GHL is called as the installed app by messaging-relay: texts flow end to end.
+  relayAsSimulatedApp: true,
 });
 
 console.log(`

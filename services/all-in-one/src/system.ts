@@ -13,7 +13,7 @@ import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
 import { createSharedGhlClient } from '@df/ghl-store';
 import { startGhlAppLifecycle, startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
-import { createRelayTools, type RelayToolsOptions, startMessagingRelay } from '@df/messaging-relay';
+import type { RelayToolsOptions } from '@df/messaging-relay';
 import {
   connectInfrastructure,
   createServiceMetrics,
@@ -21,9 +21,9 @@ import {
   provisionEventBus,
 } from '@df/service-runtime';
 import type { Logger } from '@df/telemetry';
-import { createTextingClient } from '@df/texting-client';
 import type { Kysely } from 'kysely';
 import type { SystemConfig } from './config.ts';
+import { startRelay } from './relay.ts';
 import {
   type SimulatorOptions,
   type Simulators,
@@ -48,6 +48,8 @@ export interface SystemOptions {
   callSync?: Partial<FlushConfig>;
   /** messaging-relay's tool tuning (tests shorten GHL's status 403 window). */
   messagingTools?: Partial<RelayToolsOptions>;
+  /** With the simulators on a PIT, messaging-relay calls them as the installed app (`npm start`'s local demo). */
+  relayAsSimulatedApp?: boolean;
   /** Lets a test stand between contact-sync and the tools (fault injection). */
   wrapContactTools?: (tools: ContactTools) => ContactTools;
 }
@@ -188,39 +190,4 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await simulated?.simulators.close();
     },
   };
-}
-
-/**
- * messaging-relay, when it can work: the custom provider's imports and status updates are refused to a PIT, so
- * it runs with the OAuth app (`GHL_AUTH=oauth`), the provider's id (the simulator's when it stands in) and
- * the texting system's API. Otherwise the process says why it is off.
- */
-async function startRelay(
-  options: SystemOptions,
-  tools: ToolEndpoints,
-  simulators: Simulators | null,
-  ghl: ReturnType<typeof createGhlClient>,
-  infra: Infrastructure,
-  metrics: ReturnType<typeof createServiceMetrics>,
-) {
-  const { messaging } = options.config;
-  const conversationProviderId = messaging.conversationProviderId ?? simulators?.ghl.conversationProviderId;
-  const missing = [
-    tools.ghl.auth.type !== 'oauth' && 'GHL_AUTH=oauth',
-    !conversationProviderId && 'GHL_CONVERSATION_PROVIDER_ID',
-    !tools.texting.baseUrl && 'TEXTING_BASE_URL',
-  ].filter(Boolean);
-  if (missing.length > 0) {
-    options.log.warn('messaging-relay off: the GHL custom provider needs these', {
-      missing: missing.join(', '),
-    });
-    return null;
-  }
-  const texting = createTextingClient(tools.texting);
-  const relayTools = createRelayTools(ghl, texting, {
-    conversationProviderId: conversationProviderId!,
-    ...options.messagingTools,
-  });
-  const config = { tenant: tools.ghl.locationId, helpReply: messaging.helpReply };
-  return startMessagingRelay(infra, relayTools, config, { metrics });
 }

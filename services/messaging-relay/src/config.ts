@@ -4,6 +4,7 @@ import {
   ghlApiEnv,
   type InfrastructureEnv,
   infrastructureEnv,
+  list,
   parseEnv,
   requireGhlCredentials,
   requireSet,
@@ -17,6 +18,8 @@ import { z } from 'zod';
 export const messagingRelayEnv = {
   /** The id GHL gave the custom conversation provider (the marketplace app's SMS provider). */
   GHL_CONVERSATION_PROVIDER_ID: z.string().min(1).optional(),
+  /** Texting accounts / Aloware companies whose tool still writes its texts into GHL itself (cut-over). */
+  MESSAGING_CUTOVER_PENDING_TENANTS: list(),
   /** The reply a HELP / INFO text gets; empty sends none. */
   MESSAGING_HELP_REPLY: z
     .string()
@@ -40,6 +43,7 @@ export interface MessagingRelaySettings {
   texting: { baseUrl: string; apiKey: string };
   conversationProviderId: string;
   helpReply: string | null;
+  cutOverPendingTenants: string[];
 }
 
 export function loadMessagingRelaySettings(env: Env): MessagingRelaySettings {
@@ -51,5 +55,6 @@ export function loadMessagingRelaySettings(env: Env): MessagingRelaySettings {
     texting: { baseUrl: e.TEXTING_BASE_URL!, apiKey: e.TEXTING_API_KEY! },
     conversationProviderId: e.GHL_CONVERSATION_PROVIDER_ID!,
     helpReply: e.MESSAGING_HELP_REPLY,
+    cutOverPendingTenants: e.MESSAGING_CUTOVER_PENDING_TENANTS,
   };
 }

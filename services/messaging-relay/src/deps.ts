@@ -12,6 +12,12 @@ export interface RelayConfig {
   tenant: string;
   /** The reply a HELP / INFO text gets on the texting channel; null sends none. */
   helpReply: string | null;
+  /**
+   * Cut-over: the source tenants (texting accounts, Aloware companies) whose tool still writes its texts into GHL
+   * itself. Their inbound texts are not imported (`skipped: cut_over_pending`), so none appears twice; consent
+   * and agent sends are handled for them as for every tenant.
+   */
+  cutOverPendingTenants: readonly string[];
 }
 
 export interface RelayDeps {

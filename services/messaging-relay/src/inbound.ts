@@ -28,6 +28,7 @@ export async function relayInbound(event: Received, deps: RelayDeps): Promise<vo
       target: { system: 'ghl', id: null },
     });
   if (!origin) return void (await skip('echo'));
+  if (deps.config.cutOverPendingTenants.includes(event.tenant)) return void (await skip('cut_over_pending'));
   if (!sourceId || !phone) return void (await skip(!phone ? 'no_phone' : 'no_message_id'));
 
   const tenant = deps.config.tenant;

@@ -18,6 +18,7 @@ const tools = createRelayTools(ghl, texting, { conversationProviderId: settings.
 const service = await startMessagingRelay(infra, tools, {
   tenant: settings.ghl.locationId,
   helpReply: settings.helpReply,
+  cutOverPendingTenants: settings.cutOverPendingTenants,
 });
 log.info('messaging-relay consuming');
 stopOnSignals([service.stop, () => infra.db.destroy()], (message) => log.info(message));

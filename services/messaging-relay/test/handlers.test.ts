@@ -56,7 +56,7 @@ afterAll(async () => {
 const deps = (over: Partial<RelayTools> = {}): RelayDeps => ({
   db: database.db,
   tools: { ...tools, ...over },
-  config: { tenant: ghl.locationId, helpReply: null },
+  config: { tenant: ghl.locationId, helpReply: null, cutOverPendingTenants: ['acct-still-writing-ghl'] },
   report: async (_cause, outcome) => void outcomes.push(outcome),
 });
 
@@ -120,6 +120,21 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     expect(ghl.messages().filter((m) => m.altId === 'carrier-1')).toHaveLength(1);
     expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:imported`))).toEqual(['recovered']);
     expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:skip`))).toEqual(Array(5).fill('duplicate'));
+  });
+
+  it('cut-over: a tenant whose texting system still writes to GHL gets nothing imported', async () => {
+    const event: EventOfType<'sms.received'> = {
+      ...(envelope(
+        'sms.received',
+        'texting',
+        sms('+12025550174', 'carrier-2', 'hi'),
+        'carrier-2',
+      ) as EventOfType<'sms.received'>),
+      tenant: 'acct-still-writing-ghl',
+    };
+    await relayInbound(event, deps());
+    expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:skip`))).toEqual(['cut_over_pending']);
+    expect(ghl.messages().filter((m) => m.altId === 'carrier-2')).toEqual([]);
   });
 
   it('a crash after the texting system accepted a send, before it was recorded, texts once', async () => {
