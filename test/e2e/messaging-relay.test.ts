@@ -103,6 +103,10 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
         .filter((m) => m.altId === altId),
     ).toHaveLength(1);
     expect((await relayLog('duplicate')).length).toBeGreaterThanOrEqual(1);
+    // GHL's InboundMessage webhook of our own import comes back and is recognized, not relayed again.
+    await waitFor('the echo of the import recognized', async () =>
+      (await relayLog('echo')).some((r) => r.entity_id === imported.id),
+    );
   });
 
   it('sends an agent’s GHL text through the texting system once and reports it delivered to GHL', async () => {
@@ -196,5 +200,18 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
         .find((m) => m.to === phone),
     );
     expect(reply.body).toBe(loadSystemConfig({}).messaging.helpReply);
+  });
+
+  it('a carrier failure of an agent’s text is reported to GHL as failed', async () => {
+    const phone = '+12025550166';
+    const contact = ghl().seedContact({ firstName: 'Fay', phone }, { silent: true });
+    texting().failDeliveryTo(phone);
+    const messageId = await agentSends(contact.id, 'Are you there?');
+    await waitFor('GHL to show the message failed', () => ghlMessage(messageId)?.status === 'failed');
+    expect(
+      texting()
+        .sent()
+        .filter((m) => m.to === phone),
+    ).toHaveLength(1);
   });
 });
