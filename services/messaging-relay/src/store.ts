@@ -7,6 +7,7 @@ type Db = Kysely<Database>;
 type Row = Selectable<MessagingMessagesTable>;
 
 const CHANNEL = 'sms';
+const IN_FLIGHT_MS = 2 * 60_000;
 
 export async function loadConsent(
   db: Db,
@@ -81,7 +82,10 @@ export async function messageByChatId(db: Db, tenant: string, chatMessageId: str
   return row ? toMessageRow(row) : null;
 }
 
-/** Whether a send to this phone is in flight: its texting webhooks may outrun the answer that names it. */
+/**
+ * Whether a send to this phone is in flight: its texting webhooks may outrun the answer that names it. Only a
+ * recent one counts: a send stuck for minutes (its record parked) must not hold back every report to the phone.
+ */
 export async function sendInFlight(db: Db, tenant: string, phone: string): Promise<boolean> {
   const row = await db
     .selectFrom('messaging_messages')
@@ -89,8 +93,25 @@ export async function sendInFlight(db: Db, tenant: string, phone: string): Promi
     .where('tenant', '=', tenant)
     .where('phone', '=', phone)
     .where('status', '=', 'sending')
+    .where('updated_at', '>', new Date(Date.now() - IN_FLIGHT_MS))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The GHL contact and conversation an earlier text of this phone was imported into, to spare two GHL calls. */
+export async function knownConversation(db: Db, tenant: string, phone: string) {
+  const row = await db
+    .selectFrom('messaging_messages')
+    .select(['ghl_contact_id', 'ghl_conversation_id'])
+    .where('tenant', '=', tenant)
+    .where('phone', '=', phone)
+    .where('status', '=', 'imported')
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.ghl_contact_id && row.ghl_conversation_id
+    ? { contactId: row.ghl_contact_id, conversationId: row.ghl_conversation_id }
+    : null;
 }
 
 /** The intent, recorded before any tool is called; a second writer of the same intent changes nothing. */

@@ -122,6 +122,31 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     expect(reasonsOf(nameUuid(`${event.id}:messaging-relay:skip`))).toEqual(Array(5).fill('duplicate'));
   });
 
+  it('a person’s later texts reuse the remembered conversation, and one GHL no longer has is looked up again', async () => {
+    const phone = '+12025550175';
+    const text = (id: string) =>
+      envelope('sms.received', 'texting', sms(phone, id, 'hello'), id) as EventOfType<'sms.received'>;
+    await relayInbound(text('carrier-3'), deps());
+    const before = ghl.requests.length;
+    await relayInbound(text('carrier-4'), deps());
+    expect(ghl.requests.slice(before).map((r) => r.path)).toEqual(['/conversations/messages/inbound']);
+
+    await database.db
+      .updateTable('messaging_messages')
+      .set({ ghl_conversation_id: 'gone' })
+      .where('phone', '=', phone)
+      .execute();
+    await relayInbound(text('carrier-5'), deps());
+    const imported = ghl.messages().filter((m) => m.altId?.startsWith('carrier-') && m.contactId);
+    const conversations = new Set(
+      imported
+        .filter((m) => ['carrier-3', 'carrier-4', 'carrier-5'].includes(m.altId!))
+        .map((m) => m.conversationId),
+    );
+    expect(conversations.size).toBe(1);
+    expect(ghl.messages().filter((m) => m.altId === 'carrier-5')).toHaveLength(1);
+  });
+
   it('cut-over: a tenant whose texting system still writes to GHL gets nothing imported', async () => {
     const event: EventOfType<'sms.received'> = {
       ...(envelope(
