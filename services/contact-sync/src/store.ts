@@ -70,9 +70,11 @@ export async function findPerson(
   const idColumn = side === 'ghl' ? 'ghl_contact_id' : 'aloware_contact_id';
   const base = db.selectFrom('contact_mappings').selectAll();
   let row = ids.sourceId ? await base.where(idColumn, '=', ids.sourceId).executeTakeFirst() : undefined;
+  // An e-mail names the person only when the event has no phone: a shared inbox (family, office) with
+  // another number is someone else.
   for (const [column, value] of [
     ['phone_number', ids.phone],
-    ['email', ids.email],
+    ['email', ids.phone ? null : ids.email],
   ] as const) {
     if (row || !value) continue;
     row = await base.where(column, '=', value).orderBy('created_at').executeTakeFirst();
@@ -205,12 +207,21 @@ export async function writeLeaseHolder(db: Db, id: string): Promise<string | nul
   return new Date(row.write_lease_until).getTime() > Date.now() ? row.write_lease_holder : null;
 }
 
-export async function takeWriteLease(db: Db, id: string, holder: string): Promise<void> {
-  await db
+/** Takes the lease when it is free, run out, or already ours; false when another change holds it. */
+export async function takeWriteLease(db: Db, id: string, holder: string): Promise<boolean> {
+  const result = await db
     .updateTable('contact_mappings')
     .set({ write_lease_holder: holder, write_lease_until: new Date(Date.now() + WRITE_LEASE_MS) })
     .where('id', '=', id)
-    .execute();
+    .where((eb) =>
+      eb.or([
+        eb('write_lease_holder', 'is', null),
+        eb('write_lease_until', '<', new Date()),
+        eb('write_lease_holder', '=', holder),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function releaseWriteLease(db: Db, id: string, holder: string): Promise<void> {

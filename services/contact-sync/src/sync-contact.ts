@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ContactData, type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
-import { PermanentError, RetriableError } from '@df/kafka';
+import { classifyFailure, PermanentError, RetriableError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
 import type { Kysely, Transaction } from 'kysely';
 import type { Side } from './domain/merge.ts';
@@ -33,6 +33,7 @@ import {
   pendingOutbox,
   releaseWriteLease,
   removeFromOutbox,
+  type StoredPerson,
   savePerson,
   takeWriteLease,
   writeLeaseHolder,
@@ -123,7 +124,10 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
     deps.db.transaction().execute(async (trx) => {
       await lockPerson(trx, lockKey);
       if (await isProcessed(trx, change.cause.id)) return undefined;
-      const found = await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email });
+      const found = await lockedPerson(
+        trx,
+        await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email }),
+      );
       if (found) await waitForWriteLease(trx, found.id, change.cause.id);
       const plan = planContactSync(found?.state ?? null, change, deps.config.policy, change.cause.tenant);
       const id = await savePerson(
@@ -136,7 +140,7 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
       const decided = plan.outcomes.map((o, n) => step(`decision-${n}`, o));
       await addToOutbox(trx, decided);
       if (plan.writes.length === 0) await markProcessed(trx, change.cause.id);
-      else await takeWriteLease(trx, id, change.cause.id);
+      else if (!(await takeWriteLease(trx, id, change.cause.id))) throw new PersonBusy();
       return { id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );
@@ -167,19 +171,37 @@ const LEFTOVER_AFTER_MS = 30_000;
  * id and version, but they would cost Kafka round trips).
  */
 export async function relayOutbox(deps: ContactSyncDeps, ids: string[], mappingId?: string): Promise<void> {
-  for (const which of [{ mappingIds: mappingId ? [mappingId] : [] }, { olderThanMs: LEFTOVER_AFTER_MS }]) {
-    await relayMappedFacts(deps.db, deps.publishMapped, which);
+  await relayMappedFacts(deps.db, deps.publishMapped, { mappingIds: mappingId ? [mappingId] : [] });
+  await relayOutcomes(deps, { ids });
+  // Someone else's leftovers must not fail this event: they stay for the next handler to try.
+  try {
+    await relayMappedFacts(deps.db, deps.publishMapped, { olderThanMs: LEFTOVER_AFTER_MS });
+    await relayOutcomes(deps, { olderThanMs: LEFTOVER_AFTER_MS });
+  } catch {
+    // retried by the next handler's relay
   }
-  for (const which of [{ ids }, { olderThanMs: LEFTOVER_AFTER_MS }]) {
-    const entries = await pendingOutbox(deps.db, which);
-    for (const entry of entries) {
-      await deps.report(entry.cause, { ...(entry.outcome as OutcomeInput), id: entry.id });
-    }
-    await removeFromOutbox(
-      deps.db,
-      entries.map((e) => e.id),
-    );
+}
+
+async function relayOutcomes(deps: ContactSyncDeps, which: Parameters<typeof pendingOutbox>[1]) {
+  const entries = await pendingOutbox(deps.db, which);
+  for (const entry of entries) {
+    await deps.report(entry.cause, { ...(entry.outcome as OutcomeInput), id: entry.id });
   }
+  await removeFromOutbox(
+    deps.db,
+    entries.map((e) => e.id),
+  );
+}
+
+/**
+ * The person's own lock, taken once the mapping is found: the first lock is on the event's phone or e-mail, and
+ * another event about the same person may carry another number (a phone change) or only an e-mail. Reloaded
+ * under the lock, since that other event may have changed it meanwhile.
+ */
+async function lockedPerson(trx: Transaction<Database>, found: StoredPerson | null) {
+  if (!found) return null;
+  await lockPerson(trx, `mapping:${found.id}`);
+  return loadPerson(trx, found.id);
 }
 
 /**
@@ -238,17 +260,27 @@ async function carryOut(
       }
     }
   } catch (error) {
-    // A retry plans again and takes the lease again; a dead letter or a parked key must not keep this
-    // person's other changes waiting until the lease runs out.
-    await deps.db
-      .transaction()
-      .execute((trx) => releaseWriteLease(trx, id, cause.id))
-      .catch(() => {});
-    throw error;
+    const refusedForGood =
+      (error as { retriable?: unknown }).retriable === false && classifyFailure(error) === 'dead-letter';
+    if (!refusedForGood) {
+      // A retry plans again and takes the lease again; a parked key must not keep this person's other
+      // changes waiting until the lease runs out.
+      await deps.db
+        .transaction()
+        .execute((trx) => releaseWriteLease(trx, id, cause.id))
+        .catch(() => {});
+      throw error;
+    }
+    // A tool refused the write for good (a 4xx): reported as failed, and the event is done. Dead-lettering it
+    // would leave the person's saved state asking for the same write at every later event, each dead-lettered.
+    notes.push(
+      step('refused', { ...refused(plan.writes[done.length] ?? plan.writes[0]!), reason: reasonOf(error) }),
+    );
   }
 
   await deps.db.transaction().execute(async (trx) => {
     await lockPerson(trx, lockKey);
+    const lease = await writeLeaseHolder(trx, id);
     if (await isProcessed(trx, cause.id)) {
       // Done by an earlier delivery of this event: only its lease may be left.
       await releaseWriteLease(trx, id, cause.id);
@@ -256,7 +288,10 @@ async function carryOut(
     }
     const before = (await loadPerson(trx, id))?.state ?? null;
     let state = before ?? plan.next;
-    for (const [n, { write, result }] of done.entries()) {
+    // Our lease ran out and another change took it: its writes may have landed after ours, so what the tools
+    // hold is not ours to record; the next change plans from what they report.
+    const fenced = lease !== null && lease !== cause.id;
+    for (const [n, { write, result }] of fenced ? [] : done.entries()) {
       if (write.target === 'ghl' && result.id && (await ghlContactMappedElsewhere(trx, result.id, id))) {
         // GHL matched another mapped person by its duplicate rules: both mappings stay as they are.
         notes.push(step(`write-${n}`, skipped('conflict: duplicate_in_ghl', 'ghl', result.id)));
@@ -284,6 +319,16 @@ async function carryOut(
     id,
   );
 }
+
+const refused = (write: ToolWrite): Decided => ({
+  direction: write.target === 'ghl' ? 'aloware_to_ghl' : 'ghl_to_aloware',
+  action: 'failed',
+  reason: null,
+  target: { system: write.target, id: write.target === 'ghl' && write.kind === 'update' ? write.id : null },
+});
+
+/** The tool's error code (`validation`, `not_found`, …), never its message: it may echo personal data. */
+const reasonOf = (error: unknown) => `refused: ${String((error as { code?: unknown }).code ?? 'error')}`;
 
 const skipped = (reason: string, system: Side, id: string | null): Decided => ({
   direction: system === 'ghl' ? 'aloware_to_ghl' : 'ghl_to_aloware',
@@ -342,14 +387,14 @@ export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyn
     deps.db.transaction().execute(async (trx) => {
       await lockPerson(trx, lockKey);
       if (await isProcessed(trx, event.id)) return undefined;
-      const person = await findPerson(trx, 'ghl', byId);
+      const person = await lockedPerson(trx, await findPerson(trx, 'ghl', byId));
       if (person) await waitForWriteLease(trx, person.id, event.id);
       const plan = planGhlDelete(person?.state ?? null, event.occurredAt, deps.config);
       if (person) await savePerson(trx, person.id, plan.next, 'ghl_to_aloware', person.state);
       const decided = plan.outcomes.map((o, n) => step(`decision-${n}`, o));
       await addToOutbox(trx, decided);
       if (plan.writes.length === 0) await markProcessed(trx, event.id);
-      else if (person) await takeWriteLease(trx, person.id, event.id);
+      else if (person && !(await takeWriteLease(trx, person.id, event.id))) throw new PersonBusy();
       return { id: person?.id, plan, outboxIds: decided.map((e) => e.id) };
     }),
   );

@@ -49,8 +49,14 @@ function toGhlInput(fields: Snapshot): GhlContactInput {
   if (typeof fields.callsBlocked === 'boolean') dndSettings.Call = { status: blocking(fields.callsBlocked) };
   if (typeof fields.textsBlocked === 'boolean') dndSettings.SMS = { status: blocking(fields.textsBlocked) };
   if (Object.keys(dndSettings).length > 0) input.dndSettings = dndSettings;
-  // Lifting a block must also lift GHL's all-channel DND, or the channel stays blocked under it.
-  if (fields.callsBlocked === false || fields.textsBlocked === false) input.dnd = false;
+  if (fields.ghlDndAll === true) input.dnd = true;
+  if (fields.ghlDndAll === false) {
+    // The all-channel DND becomes per-channel settings: the channels we do not sync stay blocked as it had them.
+    input.dnd = false;
+    for (const other of ['Email', 'WhatsApp', 'GMB', 'FB'] as const)
+      dndSettings[other] = { status: 'active' };
+    input.dndSettings = dndSettings;
+  }
   return input;
 }
 

@@ -48,12 +48,8 @@ describe('snapshots', () => {
       { firstName: ' Ada ', lastName: null, email: 'ada@example.com', dnd: false } as never,
       'ghl',
     );
-    expect(snapshot).toEqual({
-      firstName: 'Ada',
-      email: 'ada@example.com',
-      callsBlocked: false,
-      textsBlocked: false,
-    });
+    // A ContactUpdate (no channel settings) says nothing about the channels, only about the global DND.
+    expect(snapshot).toEqual({ firstName: 'Ada', email: 'ada@example.com', ghlDndAll: false });
     expect(fingerprint({ email: 'a', firstName: 'b' })).toBe(fingerprint({ firstName: 'b', email: 'a' }));
   });
 
@@ -61,14 +57,18 @@ describe('snapshots', () => {
     const ghl = (data: object) =>
       consentOf({ dnd: null, dndChannels: null, optedOut: null, tags: null, ...data }, 'ghl', 't');
     expect(ghl({ dnd: true, dndChannels: { call: 'inactive' } })).toEqual({
+      ghlDndAll: true,
       callsBlocked: true,
       textsBlocked: true,
     });
     expect(ghl({ dnd: false, dndChannels: { sms: 'active' } })).toEqual({
+      ghlDndAll: false,
       callsBlocked: false,
       textsBlocked: true,
     });
     expect(ghl({ dndChannels: { call: 'permanent' } })).toEqual({ callsBlocked: true });
+    // GHL's ContactUpdate: `dnd` without the channel settings.
+    expect(ghl({ dnd: false })).toEqual({ ghlDndAll: false });
     expect(ghl({})).toEqual({});
     const aloware = (data: object) =>
       consentOf(

@@ -152,6 +152,45 @@ describe('consent per channel', () => {
   });
 });
 
+describe('what the review found', () => {
+  it('drops the echoes it still expects from a tool once that tool reports a user edit (A → B → A)', () => {
+    // Ann is written to GHL; before its echo comes back, a GHL user types Bob, then Ann again.
+    const created = apply(null, fromAloware({ firstName: 'Ann' }));
+    const bob = apply(created.state, fromGhl({ firstName: 'Bob' }));
+    expect(writesOf(bob.plan)).toEqual([{ target: 'aloware', fields: { firstName: 'Bob', phone: PHONE } }]);
+    const ann = apply(bob.state, fromGhl({ firstName: 'Ann' }));
+    expect(writesOf(ann.plan)).toEqual([{ target: 'aloware', fields: { firstName: 'Ann', phone: PHONE } }]);
+  });
+
+  it('keeps Aloware DNC when GHL reports a name edit without channel settings (ContactUpdate)', () => {
+    const { state } = given(
+      fromGhl({ firstName: 'Cal', callsBlocked: true, textsBlocked: false, ghlDndAll: false }),
+    );
+    const { plan } = apply(state, fromGhl({ firstName: 'Cal', lastName: 'Edited', ghlDndAll: false }));
+    expect(writesOf(plan)).toEqual([{ target: 'aloware', fields: { lastName: 'Edited', phone: PHONE } }]);
+  });
+
+  it("lifts calls under GHL's all-channel DND by turning it into per-channel settings", () => {
+    const { state } = given(fromGhl({ ghlDndAll: true, callsBlocked: true, textsBlocked: true }));
+    const { plan } = apply(state, fromAloware({ callsBlocked: false }));
+    expect(writesOf(plan)).toEqual([
+      { target: 'ghl', fields: { callsBlocked: false, textsBlocked: true, ghlDndAll: false } },
+    ]);
+  });
+
+  it('writes Aloware under the number it holds and reports a number it cannot change', () => {
+    const { state } = given(fromAloware({ firstName: 'Nina' }));
+    const { plan } = apply(state, {
+      ...fromGhl({ lastName: 'New' }),
+      snapshot: { phone: '+12025550999', lastName: 'New' },
+    });
+    expect(plan.writes).toEqual([
+      { target: 'aloware', kind: 'upsert', phone: PHONE, fields: { lastName: 'New', phone: PHONE } },
+    ]);
+    expect(reasons(plan)).toContain('aloware_cannot_change_phone');
+  });
+});
+
 describe('a GHL delete, then anything', () => {
   const deleted = () => {
     const { state } = given(fromGhl({ firstName: 'Ada' }));

@@ -24,10 +24,10 @@ export function consumeEcho(
 ): string[] | undefined {
   for (let i = pending.length - 1; i >= 0; i--) {
     const written = Object.fromEntries(JSON.parse(pending[i]!) as [string, unknown][]) as Snapshot;
-    const said = Object.fromEntries(
-      Object.entries(reported).filter(([field]) => field in written),
-    ) as Snapshot;
-    if (fingerprint(said) !== pending[i]) continue;
+    // A tool may echo part of a write (GHL's ContactUpdate carries `dnd` but no channel settings): what it
+    // says of the written fields must match, and it must say at least one of them.
+    const overlap = Object.keys(reported).filter((field) => field in written) as Array<keyof Snapshot>;
+    if (overlap.length === 0 || overlap.some((field) => reported[field] !== written[field])) continue;
     if (isEmpty(changedFields(reported, { ...known, ...written }))) return pending.slice(i + 1);
   }
   return undefined;

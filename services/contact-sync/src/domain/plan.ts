@@ -7,7 +7,7 @@ import {
   mergeFields,
   type Side,
 } from './merge.ts';
-import { changedFields, isEmpty, type Snapshot } from './snapshot.ts';
+import { changedFields, GHL_ONLY_FIELDS, isEmpty, type Snapshot } from './snapshot.ts';
 
 /** What contact-sync remembers of one person: the ids on both sides and the sync memory (one mapping row). */
 export interface PersonState {
@@ -187,7 +187,18 @@ export function planContactSync(
   }
 
   if (!change.force) {
-    const left = consumeEcho(person.pendingEchoes[side], change.snapshot, person.known[side]);
+    // A field only one tool has, never seen before (GHL's `dnd` on the contact we just created), is that tool's
+    // starting value, not a user's edit hiding in our echo.
+    const firstSeen = Object.fromEntries(
+      GHL_ONLY_FIELDS.filter((f) => person.known[side]?.[f] === undefined).map((f) => [
+        f,
+        change.snapshot[f],
+      ]),
+    ) as Snapshot;
+    const left = consumeEcho(person.pendingEchoes[side], change.snapshot, {
+      ...firstSeen,
+      ...person.known[side],
+    });
     if (left) {
       const next = heard({ ...person, pendingEchoes: { ...person.pendingEchoes, [side]: left } }, change);
       return { writes: [], outcomes: [skip(person, change, 'echo')], next };
@@ -215,11 +226,40 @@ export function planContactSync(
   const writes: ToolWrite[] = [];
   for (const target of [OTHER[side], side]) {
     const changes = changedFields(merged, change.force ? null : person.known[target]);
+    if (target === 'aloware') for (const field of GHL_ONLY_FIELDS) delete changes[field];
+    for (const field of ['callsBlocked', 'textsBlocked'] as const) {
+      // Lifting a block we never saw in that tool could lift one set there that we were not told about.
+      if (changes[field] === false && person.known[target]?.[field] === undefined) delete changes[field];
+    }
+    if (target === 'ghl' && (changes.callsBlocked === false || changes.textsBlocked === false)) {
+      // Lifting one channel under GHL's all-channel DND: turn it into per-channel settings (the other channels
+      // stay blocked, see tools.ts), and remember that GHL no longer has the global flag.
+      if (merged.ghlDndAll === true) {
+        changes.ghlDndAll = false;
+        changes.callsBlocked = merged.callsBlocked ?? false;
+        changes.textsBlocked = merged.textsBlocked ?? false;
+        person = {
+          ...person,
+          fields: { ...person.fields, ghlDndAll: { value: false, at: change.at, source: side } },
+        };
+      }
+    }
+    const heldPhone = person.known.aloware?.phone;
+    if (target === 'aloware' && typeof changes.phone === 'string' && typeof heldPhone === 'string') {
+      // Aloware's Lead API finds contacts by phone: a new number would make a second contact, not renumber.
+      delete changes.phone;
+      outcomes.push({
+        direction: 'ghl_to_aloware',
+        action: 'skipped',
+        reason: 'aloware_cannot_change_phone',
+        target: { system: 'aloware', id: person.alowareContactId },
+      });
+    }
     if (isEmpty(changes)) continue;
     if (target === 'aloware' && changes.textsBlocked === false) {
       // Aloware's API can neither clear its opt-out nor remove our tag: texts stay blocked there.
       delete changes.textsBlocked;
-      if (side === 'ghl' && asserted.textsBlocked === false) {
+      if (side === 'ghl' && asserted.textsBlocked === false && person.known.aloware?.textsBlocked === true) {
         outcomes.push({
           direction: 'ghl_to_aloware',
           action: 'skipped',
@@ -264,8 +304,10 @@ function writeFor(
       ? { target, kind: 'update', id: person.ghlContactId, fields: changes }
       : { target, kind: 'create', fields: merged };
   }
-  // Aloware keys contacts by phone: without one the person cannot exist there.
-  const phone = typeof merged.phone === 'string' ? merged.phone : null;
+  // Aloware keys contacts by phone: without one the person cannot exist there. A contact it has is written
+  // under the number it holds (a new number would create a second contact; the Lead API cannot renumber).
+  const held = person.known.aloware?.phone;
+  const phone = typeof held === 'string' ? held : typeof merged.phone === 'string' ? merged.phone : null;
   return phone ? { target, kind: 'upsert', phone, fields: { ...changes, phone } } : undefined;
 }
 

@@ -16,7 +16,12 @@ export const SYNCED_FIELDS = [
   // Consent per channel (see `consentOf`): calls ⇄ Aloware DNC, texts ⇄ Aloware's SMS opt-out.
   'callsBlocked',
   'textsBlocked',
+  // GHL's all-channel DND, which only GHL has: kept so lifting one channel does not lift the others there.
+  'ghlDndAll',
 ] as const;
+
+/** Fields only one tool holds: never written to the other. */
+export const GHL_ONLY_FIELDS: readonly SyncedField[] = ['ghlDndAll'];
 export type SyncedField = (typeof SYNCED_FIELDS)[number];
 
 export type FieldValue = string | boolean;
@@ -65,11 +70,14 @@ export function consentOf(
     if (typeof data.optedOut === 'boolean' || tagged) consent.textsBlocked = data.optedOut === true || tagged;
     return consent;
   }
+  if (typeof data.dnd === 'boolean') consent.ghlDndAll = data.dnd;
+  // Only a payload with the channel settings says anything about one channel (GHL's ContactUpdate carries
+  // `dnd` and never `dndSettings`; ContactDndUpdate carries both). The global DND blocks every channel.
   const channel = (name: string): boolean | undefined => {
     if (data.dnd === true) return true;
-    const status = data.dndChannels?.[name];
-    if (status !== undefined) return BLOCKING.has(status);
-    return data.dnd === false ? false : undefined;
+    if (!data.dndChannels) return undefined;
+    const status = data.dndChannels[name];
+    return status !== undefined ? BLOCKING.has(status) : data.dnd === false ? false : undefined;
   };
   const calls = channel('call');
   const texts = channel('sms');
