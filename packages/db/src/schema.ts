@@ -129,6 +129,39 @@ export interface ContactSyncOutboxTable {
   created_at: DefaultedTimestamp;
 }
 
+/** What list-sync has put in Aloware for one contact: the phone it was applied on and the lists. */
+export interface ListSyncApplied {
+  phone: string;
+  listIds: number[];
+  /** Added to the owner's power dialer (`add_to_powerdialer`). */
+  ownerDialer: boolean;
+}
+
+/** list-sync's membership projection: one row per GHL contact (see the list_sync migration). */
+export interface ListSyncMembersTable {
+  tenant: string;
+  ghl_contact_id: string;
+  phone: string | null;
+  tags: JSONColumnType<string[]>;
+  calls_blocked: boolean;
+  deleted: boolean;
+  /** The source time of the facts held: an older event never overwrites them. */
+  facts_at: Timestamp;
+  applied: JSONColumnType<ListSyncApplied> | null;
+  /** A remove-from-all-lists in flight (intent); set until the re-add is confirmed. */
+  removing_phone: string | null;
+  aloware_contact_id: string | null;
+  /** The change whose tool calls are in flight, until when (a crashed holder's lease runs out). */
+  lease_holder: string | null;
+  lease_until: Timestamp | null;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface ListSyncProcessedTable {
+  event_id: string;
+  processed_at: DefaultedTimestamp;
+}
+
 /** Events contact-sync has fully processed: a redelivery finds its id here and changes nothing. */
 export interface ContactSyncProcessedTable {
   event_id: string;
@@ -289,6 +322,8 @@ export interface Database {
   call_sync_contacts: CallSyncContactsTable;
   messaging_consent: MessagingConsentTable;
   messaging_messages: MessagingMessagesTable;
+  list_sync_members: ListSyncMembersTable;
+  list_sync_processed: ListSyncProcessedTable;
   contact_sync_processed: ContactSyncProcessedTable;
   contact_sync_outbox: ContactSyncOutboxTable;
   ingress_spool: IngressSpoolTable;

@@ -19,6 +19,7 @@ import {
   toInfrastructure,
 } from '@df/env';
 import { type IngressConfig, ingressEnvShape, refineIngressEnv, toIngressConfig } from '@df/ingress';
+import { type ListSyncConfig, listSyncRulesEnv, refineListSyncEnv, toListSyncConfig } from '@df/list-sync';
 import { messagingRelayEnv } from '@df/messaging-relay';
 import { z } from 'zod';
 import type { SimulatedGhlAuth, ToolEndpoints } from './tools.ts';
@@ -36,12 +37,14 @@ export const SystemEnv = z
     ...alowareApiEnv,
     ...textingApiEnv,
     ...contactSyncPolicyEnv,
+    ...listSyncRulesEnv,
     ...messagingRelayEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
   })
   .superRefine((env, ctx) => {
     refineIngressEnv(env, ctx);
     refineContactSyncPolicyEnv(env, ctx);
+    refineListSyncEnv(env, ctx);
     // Some credentials but not all would silently run against the simulators while meaning production.
     const names = realToolCredentials(env.GHL_AUTH);
     const record = env as Record<string, unknown>;
@@ -63,6 +66,8 @@ export interface SystemConfig {
   simulatedGhlAuth: SimulatedGhlAuth;
   callNoteTimeZone: string;
   contactSync: ContactSyncConfig;
+  /** list-sync's rules (`LIST_SYNC_RULES`). */
+  listSync: ListSyncConfig;
   /** messaging-relay: the GHL provider id (the simulator's when it stands in), the HELP reply, the cut-over. */
   messaging: {
     conversationProviderId: string | null;
@@ -92,6 +97,7 @@ export function loadSystemConfig(env: Env): SystemConfig {
         : { type: 'pit' },
     callNoteTimeZone: e.CALL_NOTE_TIME_ZONE,
     contactSync: toContactSyncConfig(e),
+    listSync: toListSyncConfig(e),
     messaging: {
       conversationProviderId: e.GHL_CONVERSATION_PROVIDER_ID ?? null,
       helpReply: e.MESSAGING_HELP_REPLY,

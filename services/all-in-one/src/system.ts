@@ -13,6 +13,7 @@ import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
 import { createSharedGhlClient } from '@df/ghl-store';
 import { startGhlAppLifecycle, startIngress } from '@df/ingress';
 import type { RunningConsumer } from '@df/kafka';
+import { createListTools, type ListSyncConfig, type ListTools, startListSync } from '@df/list-sync';
 import type { RelayToolsOptions } from '@df/messaging-relay';
 import {
   connectInfrastructure,
@@ -46,12 +47,16 @@ export interface SystemOptions {
   simulators?: SimulatorOptions;
   contactSync?: Partial<ContactSyncConfig>;
   callSync?: Partial<FlushConfig>;
+  /** list-sync's rules, over the environment's. */
+  listSync?: Partial<ListSyncConfig>;
   /** messaging-relay's tool tuning (tests shorten GHL's status 403 window). */
   messagingTools?: Partial<RelayToolsOptions>;
   /** With the simulators on a PIT, messaging-relay calls them as the installed app (`npm start`'s local demo). */
   relayAsSimulatedApp?: boolean;
   /** Lets a test stand between contact-sync and the tools (fault injection). */
   wrapContactTools?: (tools: ContactTools) => ContactTools;
+  /** The same for list-sync. */
+  wrapListTools?: (tools: ListTools) => ListTools;
 }
 
 export interface RunningSystem {
@@ -61,7 +66,7 @@ export interface RunningSystem {
   tools: ToolEndpoints;
   /** Present when the simulators stand in for the real tools. */
   simulators: Simulators | null;
-  consumers: Record<'audit' | 'contactSync' | 'callSync', Pick<RunningConsumer, 'stop'>>;
+  consumers: Record<'audit' | 'contactSync' | 'callSync' | 'listSync', Pick<RunningConsumer, 'stop'>>;
   /** Null when it cannot run: the custom provider needs the OAuth app, a provider id and the texting API. */
   messagingRelay: { stop(deadlineMs?: number): Promise<void> } | null;
   /** What the simulators (or the real Aloware webhook) must send to the ingress. */
@@ -165,6 +170,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const messagingRelay = await startRelay(options, tools, simulated?.simulators ?? null, ghl, infra, metrics);
 
+  const listSync = await startListSync(
+    infra,
+    options.wrapListTools?.(createListTools(ghl, aloware)) ?? createListTools(ghl, aloware),
+    { ...config.listSync, ghlLocationId: locationId, ...options.listSync },
+    { metrics },
+  );
+
   // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).
   const ghlApp =
     auth.type === 'oauth' ? await startGhlAppLifecycle(infra, { baseUrl, ...auth }, { metrics }) : null;
@@ -175,7 +187,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     operatorToken,
     tools,
     simulators: simulated?.simulators ?? null,
-    consumers: { audit, contactSync, callSync },
+    consumers: { audit, contactSync, callSync, listSync },
     messagingRelay,
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
@@ -184,6 +196,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         audit.stop(),
         contactSync.stop(),
         callSync.stop(),
+        listSync.stop(),
         messagingRelay?.stop(),
         ghlApp?.stop(),
       ]);

@@ -1,0 +1,68 @@
+import {
+  alowareApiEnv,
+  type Env,
+  type GhlApiSettings,
+  ghlApiEnv,
+  type InfrastructureEnv,
+  infrastructureEnv,
+  parseEnv,
+  requireGhlCredentials,
+  requireSet,
+  text,
+  toGhlApiSettings,
+  toInfrastructure,
+} from '@df/env';
+import { z } from 'zod';
+import { parseListRules } from './domain/rules.ts';
+import type { ListSyncConfig } from './reconcile.ts';
+
+/** list-sync's rules (README: "list-sync"); the all-in-one process reads the same variable. */
+export const listSyncRulesEnv = {
+  // `tag=listId[:top][:include-dnd]` or `tag=owner[…]`, separated by `;`. Unset: no list is managed.
+  LIST_SYNC_RULES: text(''),
+};
+
+/** Refuses rules that do not parse, naming each: a bad rule must stop the start, not silently drop a list. */
+export function refineListSyncEnv(env: { LIST_SYNC_RULES: string }, ctx: z.RefinementCtx): void {
+  const parsed = parseListRules(env.LIST_SYNC_RULES);
+  if ('errors' in parsed) {
+    for (const message of parsed.errors) ctx.addIssue({ code: 'custom', path: ['LIST_SYNC_RULES'], message });
+  }
+}
+
+export function toListSyncConfig(
+  env: { LIST_SYNC_RULES: string },
+  ghlLocationId: string | null = null,
+): ListSyncConfig {
+  const parsed = parseListRules(env.LIST_SYNC_RULES);
+  // The refinement refused the environment when the rules did not parse.
+  return { rules: 'rules' in parsed ? parsed.rules : [], ghlLocationId };
+}
+
+/** Every variable list-sync reads on its own. */
+export const ListSyncEnv = z
+  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv, ...listSyncRulesEnv })
+  .superRefine((env, ctx) => {
+    refineListSyncEnv(env, ctx);
+    const why = '(list-sync reads GHL and writes to Aloware)';
+    requireGhlCredentials(env, ctx, why);
+    requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
+  });
+
+export interface ListSyncSettings {
+  infrastructure: InfrastructureEnv;
+  ghl: GhlApiSettings;
+  aloware: { baseUrl: string; apiToken: string };
+  listSync: ListSyncConfig;
+}
+
+/** Parses list-sync's environment once; throws a ConfigError naming every refused variable. */
+export function loadListSyncSettings(env: Env): ListSyncSettings {
+  const e = parseEnv(ListSyncEnv, env);
+  return {
+    infrastructure: toInfrastructure(e),
+    ghl: toGhlApiSettings(e),
+    aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
+    listSync: toListSyncConfig(e, e.GHL_LOCATION_ID ?? null),
+  };
+}

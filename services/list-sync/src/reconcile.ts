@@ -1,0 +1,254 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { type EventEnvelope, nameUuid } from '@df/contracts';
+import type { Database } from '@df/db';
+import { RetriableError } from '@df/kafka';
+import type { OutcomeInput } from '@df/service-runtime';
+import type { Kysely } from 'kysely';
+import {
+  type ContactFacts,
+  type ListWrite,
+  type MembershipPlan,
+  planMembership,
+  removes,
+} from './domain/membership.ts';
+import type { ListRule } from './domain/rules.ts';
+import {
+  isProcessed,
+  loadMember,
+  lockMember,
+  type MemberKey,
+  markProcessed,
+  type StoredMember,
+  saveMember,
+} from './store.ts';
+import type { ListTools } from './tools.ts';
+
+export interface ListSyncConfig {
+  rules: ListRule[];
+  /**
+   * The GHL location the GHL client is bound to: a rebuild pages that location's search, so its contacts are
+   * keyed by it whatever tenant the command names (the operator route defaults to the Aloware tenant).
+   */
+  ghlLocationId: string | null;
+}
+
+export interface ListSyncDeps {
+  db: Kysely<Database>;
+  tools: ListTools;
+  config: ListSyncConfig;
+  report: (cause: Cause, outcome: OutcomeInput) => Promise<unknown>;
+}
+
+/** What an outcome answers: an event, or an operator command. */
+export type Cause = Pick<EventEnvelope, 'id' | 'correlationId' | 'tenant'>;
+
+/** What is known about one contact and when GHL said it; `fresh` when just read from GHL's API. */
+export interface Observation {
+  key: MemberKey;
+  facts: ContactFacts;
+  at: Date;
+  fresh: boolean;
+}
+
+export interface Reconciled {
+  /** Writes made (0 for a skip or a contact already right). */
+  writes: number;
+}
+
+/**
+ * Brings one contact's memberships in Aloware to what the rules want, effectively once, in three short steps;
+ * no transaction is open while a tool is called.
+ * 0. A removal is decided on fresh facts: tag arrays arrive out of order and without the time of the change,
+ *    so before anything leaves a list the contact is re-read from GHL (so is a tie with the projection's time,
+ *    and a contact whose last removal never finished).
+ * 1. Under the contact's lock: an observation older than the projection's is stale and skipped; otherwise the
+ *    facts are saved with the intent of any remove-from-all (`removing_phone`). Commit.
+ * 2. The tool calls, each reported as an outcome as it is made (ids derive from the cause and the step, so a
+ *    repeat after a crash adds no row to the audit).
+ * 3. Under the lock: what Aloware now holds is confirmed, the intent cleared, the event marked processed.
+ * Step 1 takes a lease on the contact when there are calls to make, step 3 returns it: another change to the
+ * same contact (a phone change arrives under another record key; a rebuild runs beside the events) waits, then
+ * plans from what is confirmed, so no removal is planned against memberships not yet recorded.
+ * A crash after the remove-from-all and before the confirmation leaves the intent: the redelivered event finds
+ * it, re-reads GHL, removes again and re-adds everything the contact must stay in.
+ */
+export async function reconcile(
+  observed: Observation,
+  cause: Cause,
+  deps: ListSyncDeps,
+  options: { processedId?: string; step?: string } = {},
+): Promise<Reconciled> {
+  const { key } = observed;
+  const outcomeId = (name: string) =>
+    nameUuid(`${cause.id}|list-sync|${options.step ?? ''}${key.ghlContactId}|${name}`);
+  const report = (name: string, outcome: Omit<OutcomeInput, 'entity' | 'direction' | 'id'>) =>
+    deps.report(cause, {
+      id: outcomeId(name),
+      entity: { type: 'contact', id: key.ghlContactId },
+      direction: 'ghl_to_aloware',
+      ...outcome,
+    });
+  const skip = (reason: string) => report(`skip-${reason}`, skipped(reason));
+
+  const known = await loadMember(deps.db, key);
+  const observation = await freshIfNeeded(observed, known, deps);
+
+  const holder = `${cause.id}|${options.step ?? ''}${key.ghlContactId}`;
+  const planned = await whenFree(() =>
+    deps.db.transaction().execute(async (trx) => {
+      await lockMember(trx, key);
+      if (options.processedId && (await isProcessed(trx, options.processedId))) return 'done' as const;
+      const member = await loadMember(trx, key);
+      const lease = member?.lease;
+      if (lease && lease.holder !== holder && lease.until > new Date()) throw new ContactBusy();
+      if (member && isStale(observation, member)) return 'stale' as const;
+      const plan = planMembership(member, observation.facts, deps.config.rules);
+      const removing = plan.writes.find((w) => w.kind === 'remove_all')?.phone ?? null;
+      await saveMember(trx, key, {
+        facts: observation.facts,
+        factsAt: observation.at,
+        applied: member?.applied ?? null,
+        removingPhone: removing ?? member?.removingPhone ?? null,
+        alowareContactId: member?.alowareContactId ?? null,
+        lease: plan.writes.length > 0 ? { holder, until: new Date(Date.now() + LEASE_MS) } : null,
+      });
+      return { plan, member };
+    }),
+  );
+  if (planned === 'done') return { writes: 0 };
+  if (planned === 'stale') {
+    await skip('stale');
+    if (options.processedId) await markProcessed(deps.db, options.processedId);
+    return { writes: 0 };
+  }
+
+  const { plan, member } = planned;
+  for (const reason of plan.skips) await skip(reason);
+  // The Aloware id is remembered for the phone the contact is applied on (the remove endpoint takes ids).
+  const cachedId = member?.alowareContactId ?? null;
+  let nextId = plan.next && plan.next.phone === member?.applied?.phone ? cachedId : null;
+  try {
+    for (const [n, write] of plan.writes.entries()) {
+      if (write.kind === 'remove_all') {
+        const cached = member?.applied?.phone === write.phone ? cachedId : null;
+        const id = await removeFromAll(write.phone, cached, deps.tools);
+        if (write.phone === plan.next?.phone) nextId = id;
+        await report(
+          `write-${n}`,
+          id ? removed(id, member?.applied ?? null, plan) : skipped('not_in_aloware'),
+        );
+      } else {
+        await deps.tools.add(write.phone, write.listIds, write.ownerDialer, write.position);
+        await report(`write-${n}`, added(write));
+      }
+    }
+  } catch (error) {
+    // The retry (or a parked key, or a dead letter) must not keep the contact's other changes waiting for the
+    // lease to run out; the intent stays, so whoever comes next repairs a half-done removal.
+    await releaseLease(deps, key, holder).catch(() => {});
+    throw error;
+  }
+
+  await deps.db.transaction().execute(async (trx) => {
+    await lockMember(trx, key);
+    const now = await loadMember(trx, key);
+    // Facts a newer event saved meanwhile stay; its own handling plans from what is confirmed here.
+    await saveMember(trx, key, {
+      facts: now?.facts ?? observation.facts,
+      factsAt: now?.factsAt ?? observation.at,
+      applied: plan.next,
+      removingPhone: null,
+      alowareContactId: nextId,
+      lease: null,
+    });
+    if (options.processedId) await markProcessed(trx, options.processedId);
+  });
+  return { writes: plan.writes.length };
+}
+
+// Longer than a change's tool calls take (retries included); a crashed holder's lease runs out after it.
+const LEASE_MS = 60_000;
+
+class ContactBusy extends RetriableError {
+  constructor() {
+    super('another change to this contact is being written to Aloware', { retryAfterMs: 1000 });
+  }
+}
+
+/** Waits a little for a busy contact outside any transaction, then hands the wait to the runner's retries. */
+async function whenFree<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ContactBusy) || attempt >= 50) throw error;
+      await delay(200);
+    }
+  }
+}
+
+async function releaseLease(deps: ListSyncDeps, key: MemberKey, holder: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await lockMember(trx, key);
+    const member = await loadMember(trx, key);
+    if (member?.lease?.holder === holder) await saveMember(trx, key, { ...member, lease: null });
+  });
+}
+
+/** A removal must rest on fresh facts; an unfinished removal is repaired from fresh facts too. */
+async function freshIfNeeded(
+  observed: Observation,
+  known: StoredMember | null,
+  deps: ListSyncDeps,
+): Promise<Observation> {
+  if (observed.fresh) return observed;
+  const repair = known?.removingPhone != null;
+  if (known && !repair && observed.at < known.factsAt) return observed;
+  // Two events of one change (GHL sends ContactUpdate and ContactTagUpdate together) share a time and facts.
+  const tie =
+    known !== null &&
+    observed.at.getTime() === known.factsAt.getTime() &&
+    !sameFacts(known.facts, observed.facts);
+  if (!repair && !tie && !removes(planMembership(known, observed.facts, deps.config.rules))) return observed;
+  const facts = await deps.tools.readContact(observed.key.ghlContactId);
+  const at = new Date(Math.max(Date.now(), observed.at.getTime(), known?.factsAt.getTime() ?? 0));
+  return { ...observed, facts, at, fresh: true };
+}
+
+/** Older than what the projection holds; a tie is stale only when it says something else (no time to order by). */
+const isStale = (o: Observation, m: StoredMember) =>
+  m.removingPhone === null &&
+  (o.at < m.factsAt || (!o.fresh && o.at.getTime() === m.factsAt.getTime() && !sameFacts(o.facts, m.facts)));
+
+const sameFacts = (a: ContactFacts, b: ContactFacts) =>
+  a.phone === b.phone &&
+  a.callsBlocked === b.callsBlocked &&
+  a.deleted === b.deleted &&
+  [...a.tags].sort().join('\n') === [...b.tags].sort().join('\n');
+
+/** Remove-from-all by Aloware id; a cached id Aloware no longer knows is looked up again once. */
+async function removeFromAll(phone: string, cached: string | null, tools: ListTools): Promise<string | null> {
+  if (cached && (await tools.removeFromAllLists(cached))) return cached;
+  const id = await tools.alowareIdOf(phone);
+  if (id && id !== cached && (await tools.removeFromAllLists(id))) return id;
+  return null;
+}
+
+const skipped = (reason: string) =>
+  ({ action: 'skipped', reason, target: { system: 'aloware', id: null } }) as const;
+
+function added(write: Extract<ListWrite, { kind: 'add' }>) {
+  const to = [...write.listIds.map(String), ...(write.ownerDialer ? ["owner's power dialer"] : [])];
+  return {
+    action: 'updated',
+    reason: `added to lists ${to.join(', ')}`,
+    target: { system: 'aloware', id: null },
+  } as const;
+}
+
+function removed(id: string, had: { listIds: number[] } | null, plan: MembershipPlan) {
+  const kept = plan.next?.listIds ?? [];
+  const gone = (had?.listIds ?? []).filter((l) => !kept.includes(l));
+  const reason = `removed from all lists (leaving ${gone.join(', ') || 'none of ours'}); re-adding ${kept.join(', ') || 'none'}`;
+  return { action: 'deleted', reason, target: { system: 'aloware', id } } as const;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { type ContactFacts, type MemberState, planMembership } from '../src/domain/membership.ts';
+import type { ListRule } from '../src/domain/rules.ts';
+
+const rule = (tag: string, listId: number, extra: Partial<ListRule> = {}): ListRule => ({
+  tag,
+  target: { kind: 'list', listId },
+  position: 'bottom',
+  excludeDnd: true,
+  ...extra,
+});
+const rules = [rule('hot', 1), rule('warm', 2), rule('vip', 3, { position: 'top', excludeDnd: false })];
+const phone = '+12025550100';
+const facts = (tags: string[], more: Partial<ContactFacts> = {}): ContactFacts => ({
+  phone,
+  tags,
+  callsBlocked: false,
+  deleted: false,
+  ...more,
+});
+const inLists = (listIds: number[], more: Partial<MemberState> = {}): MemberState => ({
+  facts: facts([]),
+  applied: { phone, listIds, ownerDialer: false },
+  removingPhone: null,
+  ...more,
+});
+const add = (listIds: number[], position: 'top' | 'bottom' = 'bottom') => ({
+  kind: 'add',
+  phone,
+  listIds,
+  ownerDialer: false,
+  position,
+});
+const removeAll = (p = phone) => ({ kind: 'remove_all', phone: p });
+
+describe('planMembership', () => {
+  it('adds only the new lists, in one call per position', () => {
+    expect(planMembership(null, facts(['hot', 'vip', 'other']), rules).writes).toEqual([
+      add([3], 'top'),
+      add([1]),
+    ]);
+    expect(planMembership(inLists([1]), facts(['hot', 'warm']), rules).writes).toEqual([add([2])]);
+  });
+
+  it('writes nothing when the lists are right, and for contacts no rule matches', () => {
+    expect(planMembership(inLists([1, 2]), facts(['warm', 'hot']), rules)).toMatchObject({
+      writes: [],
+      skips: [],
+    });
+    expect(planMembership(null, facts(['other']), rules)).toEqual({ writes: [], next: null, skips: [] });
+  });
+
+  it('removes from all lists, then re-adds the lists the contact stays in', () => {
+    const plan = planMembership(inLists([1, 2]), facts(['warm']), rules);
+    expect(plan.writes).toEqual([removeAll(), add([2])]);
+    expect(plan.next).toEqual({ phone, listIds: [2], ownerDialer: false });
+  });
+
+  it('takes a DND contact out of the lists that exclude DND, and says why', () => {
+    const plan = planMembership(inLists([1, 3]), facts(['hot', 'vip'], { callsBlocked: true }), rules);
+    expect(plan.writes).toEqual([removeAll(), add([3], 'top')]);
+    expect(plan.skips).toEqual(['dnd']);
+  });
+
+  it('takes a deleted contact out of every list', () => {
+    const plan = planMembership(inLists([1]), facts([], { deleted: true, phone: null }), rules);
+    expect(plan).toEqual({ writes: [removeAll()], next: null, skips: [] });
+  });
+
+  it('moves a changed phone: the old number out, the new one in', () => {
+    const plan = planMembership(inLists([1]), facts(['hot'], { phone: '+12025550199' }), rules);
+    expect(plan.writes).toEqual([removeAll(), { ...add([1]), phone: '+12025550199' }]);
+  });
+
+  it('a tagged contact without a phone is in no list, reported', () => {
+    expect(planMembership(null, facts(['hot'], { phone: null }), rules)).toEqual({
+      writes: [],
+      next: null,
+      skips: ['no_phone'],
+    });
+  });
+
+  it('repairs a removal a crash left unconfirmed: remove again, re-add everything', () => {
+    const plan = planMembership(inLists([1, 2], { removingPhone: phone }), facts(['hot', 'warm']), rules);
+    expect(plan.writes).toEqual([removeAll(), add([1, 2])]);
+  });
+
+  it("adds to the owner's power dialer for an owner rule", () => {
+    const owner: ListRule = { tag: 'callback', target: { kind: 'owner' }, position: 'top', excludeDnd: true };
+    expect(planMembership(null, facts(['callback']), [owner]).writes).toEqual([
+      { kind: 'add', phone, listIds: [], ownerDialer: true, position: 'top' },
+    ]);
+  });
+});
