@@ -200,6 +200,16 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
         .find((m) => m.to === phone),
     );
     expect(reply.body).toBe(loadSystemConfig({}).messaging.helpReply);
+    // The body keyword and the texting system's optout.help are two events about one message: one reply.
+    await waitFor(
+      'both HELP events handled',
+      async () => (await relayLog('help_reply')).filter((r) => r.entity_id === phone).length === 2,
+    );
+    expect(
+      texting()
+        .sent()
+        .filter((m) => m.to === phone),
+    ).toHaveLength(1);
   });
 
   it('a carrier failure of an agent’s text is reported to GHL as failed', async () => {
