@@ -68,6 +68,7 @@ afterEach(async () => {
 
 describe('Lead API /webhook/forms', () => {
   it('creates (201), refuses an existing number without force_update (409) and updates with it (200)', async () => {
+    for (const id of [500, 501]) sim.createList({ id, name: `List ${id}` });
     const created = await post('/forms', {
       phone_number: '2025550142',
       first_name: 'Ada',
@@ -141,10 +142,26 @@ describe('Lead API /webhook/forms', () => {
   });
 
   it('puts a contact at the top of a list with powerdialer_position top', async () => {
+    sim.createList({ id: 700, name: 'Callbacks' });
     await post('/forms', { phone_number: '2025550150', list_ids: '700' });
     await post('/forms', { phone_number: '2025550151', list_ids: '700', powerdialer_position: 'top' });
     const list = sim.lists().find((l) => l.id === 700)!;
     expect(list.contactIds).toEqual([sim.contact('2025550151')!.id, sim.contact('2025550150')!.id]);
+  });
+
+  it('refuses a list id it has never seen (lists are made in the UI) with 422, saving nothing', async () => {
+    sim.createList({ id: 700, name: 'Callbacks' });
+    const refused = await post('/forms', {
+      phone_number: '2025550152',
+      first_name: 'Ida',
+      list_ids: '700,701',
+    });
+    expect(refused).toMatchObject({
+      status: 422,
+      json: { errors: { list_ids: ['The selected list ids is invalid.'] } },
+    });
+    expect(sim.contact('2025550152')).toBeUndefined();
+    expect(sim.lists().find((l) => l.id === 700)?.contactIds).toEqual([]);
   });
 });
 
@@ -246,6 +263,7 @@ describe('SMS, power dialer, sequences, users, two-legged call', () => {
   });
 
   it('removes a contact from every power-dialer list and clears lists', async () => {
+    for (const id of [800, 801]) sim.createList({ id, name: `List ${id}` });
     await post('/forms', {
       phone_number: '2025550142',
       list_ids: '800,801',

@@ -170,11 +170,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const messagingRelay = await startRelay(options, tools, simulated?.simulators ?? null, ghl, infra, metrics);
 
+  const listSyncConfig = { ...config.listSync, ghlLocationId: locationId, ...options.listSync };
+  // Real lists are made in Aloware's UI; the simulator gets the ones the rules name, as if someone had.
+  for (const rule of listSyncConfig.rules) {
+    if (rule.target.kind === 'list')
+      simulated?.simulators.aloware.createList({ id: rule.target.listId, name: rule.tag });
+  }
+  const listTools = createListTools(ghl, aloware);
   const listSync = await startListSync(
     infra,
-    options.wrapListTools?.(createListTools(ghl, aloware)) ?? createListTools(ghl, aloware),
-    { ...config.listSync, ghlLocationId: locationId, ...options.listSync },
-    { metrics },
+    options.wrapListTools?.(listTools) ?? listTools,
+    listSyncConfig,
+    {
+      metrics,
+    },
   );
 
   // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).

@@ -3,6 +3,7 @@ import { type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
 import { RetriableError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
+import { isToolError } from '@df/tool-http';
 import type { Kysely } from 'kysely';
 import {
   type ContactFacts,
@@ -138,7 +139,14 @@ export async function reconcile(
           id ? removed(id, member?.applied ?? null, plan) : skipped('not_in_aloware'),
         );
       } else {
-        await deps.tools.add(write.phone, write.listIds, write.ownerDialer, write.position);
+        await deps.tools
+          .add(write.phone, write.listIds, write.ownerDialer, write.position)
+          .catch(async (e) => {
+            // Aloware refuses the whole call for a list id it does not have (a rule naming a list deleted or
+            // mistyped): reported, then dead-lettered with the reason, since retrying cannot help.
+            if (isToolError(e) && !e.retriable) await report(`write-${n}`, refused(write, e.code));
+            throw e;
+          });
         await report(`write-${n}`, added(write));
       }
     }
@@ -244,6 +252,11 @@ function added(write: Extract<ListWrite, { kind: 'add' }>) {
     reason: `added to lists ${to.join(', ')}`,
     target: { system: 'aloware', id: null },
   } as const;
+}
+
+function refused(write: Extract<ListWrite, { kind: 'add' }>, code: string) {
+  const reason = `Aloware refused adding to lists ${write.listIds.join(', ')} (${code}): is every list id right?`;
+  return { action: 'failed', reason, target: { system: 'aloware', id: null } } as const;
 }
 
 function removed(id: string, had: { listIds: number[] } | null, plan: MembershipPlan) {

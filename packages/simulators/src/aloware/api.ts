@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import type Koa from 'koa';
 import { toE164 } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
-import { flag, intOrNull, LEAD_KEYS, tokensEqual } from './constants.ts';
+import { flag, intOrNull, LEAD_KEYS, splitList, tokensEqual } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
 import type { JsonObject } from './fixtures.ts';
 import type { Messaging } from './messaging.ts';
@@ -53,6 +53,17 @@ export function publicApi(
     const fields = body(ctx) as LeadFields & { force_update?: unknown };
     const phone = toE164(fields.phone_number);
     if (!phone) return reply(ctx, 400, { error: 'Phone number is empty or invalid.' });
+    // Lists are created in Aloware's UI only, so an id it has never seen is a client error. Aloware is Laravel:
+    // its validation answers 422 with `errors` per field before anything is saved (our choice from the
+    // contract; the real text is unpublished), so a bad list id creates and updates nothing.
+    const unknownList = splitList(fields.list_ids).find((id) => {
+      const listId = intOrNull(id);
+      return listId === null || !lists.has(listId);
+    });
+    if (unknownList !== undefined) {
+      const message = 'The selected list ids is invalid.';
+      return reply(ctx, 422, { message, errors: { list_ids: [message] } });
+    }
     const existing = find(phone);
     const leadFields: LeadFields = {};
     for (const [k, v] of Object.entries(fields))

@@ -225,7 +225,9 @@ export function contactStore(st: AlowareState, { emit }: WebhookOut) {
     const position = fields.powerdialer_position === 'top' ? 'top' : 'bottom';
     for (const id of splitList(fields.list_ids)) {
       const listId = intOrNull(id);
-      if (listId !== null) addToList(ensureList(listId), contact.id, position);
+      // The route refused ids of lists that do not exist.
+      const list = listId === null ? undefined : lists.get(listId);
+      if (list) addToList(list, contact.id, position);
     }
     if (flag(fields.add_to_powerdialer) && contact.user_id !== null) {
       addToList(userPowerDialerList(contact.user_id), contact.id, position);
