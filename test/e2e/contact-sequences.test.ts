@@ -95,6 +95,31 @@ describe('contact-sync v2: edit sequences', () => {
     expect(s.simulators!.ghl.contact(other.ghlId)?.dnd ?? false).toBe(false);
   });
 
+  it("keeps Aloware DNC through a later GHL name edit, and lifting it there keeps GHL's other blocks", async () => {
+    system = await startTestSystem();
+    const s = system;
+    const { phone, ghlId } = await personInBothTools(s, 'Kay');
+    s.simulators!.ghl.editContact(ghlId, { dndSettings: { Call: { status: 'active' } } });
+    await waitFor('DNC in Aloware', () => s.simulators!.aloware.contact(phone)?.is_dnc === true);
+    await quiet(s);
+    s.simulators!.ghl.editContact(ghlId, { lastName: 'Renamed' });
+    await waitFor('the name in Aloware', () => s.simulators!.aloware.contact(phone)?.last_name === 'Renamed');
+    await quiet(s);
+    expect(s.simulators!.aloware.contact(phone)?.is_dnc).toBe(true);
+
+    const other = await personInBothTools(s, 'Gil');
+    s.simulators!.ghl.editContact(other.ghlId, { dnd: true });
+    await waitFor('DNC in Aloware', () => s.simulators!.aloware.contact(other.phone)?.is_dnc === true);
+    await quiet(s);
+    s.simulators!.aloware.setDnc(other.phone, false);
+    const ghl = () => s.simulators!.ghl.contact(other.ghlId)!;
+    // GHL's all-channel DND becomes per-channel settings: calls lifted, every other channel still blocked.
+    await waitFor('the all-channel DND turned into channels', () => ghl().dnd === false);
+    expect(ghl().dndSettings?.Call?.status).toBe('inactive');
+    expect(ghl().dndSettings?.SMS?.status).toBe('active');
+    expect(ghl().dndSettings?.Email?.status).toBe('active');
+  });
+
   it("carries the owner both ways by the users' e-mail, and reports an owner with no match", async () => {
     system = await startTestSystem();
     const s = system;
