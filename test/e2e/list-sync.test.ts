@@ -214,6 +214,24 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
     await waitFor('the old number out', () => same(listsOf(s, before), []));
   });
 
+  it('200 contacts tagged at once all reach the list, with no GHL call from list-sync for additions', async () => {
+    system = await startWithLists();
+    const s = system;
+    const phones = Array.from({ length: 200 }, nextPhone);
+    for (const phone of phones) s.simulators!.ghl.seedContact({ firstName: 'Bulk', phone, tags: ['hot'] });
+    const hot = () => s.simulators!.aloware.lists().find((l) => l.id === HOT)!.contactIds.length;
+    await waitFor('all 200 in the hot list', () => hot() === 200, { timeoutMs: 120_000 });
+    // contact-sync spends GHL's budget on the same contacts meanwhile; list-sync adds through Aloware only.
+    const reads = s.simulators!.ghl.requests.filter(
+      (r) => r.method === 'GET' && /^\/contacts\/[^/]+$/.test(r.path),
+    );
+    expect(reads).toHaveLength(0);
+    const adds = s.simulators!.aloware.requests.filter(
+      (r) => r.path.endsWith('/webhook/forms') && (r.body as { list_ids?: string }).list_ids === String(HOT),
+    );
+    expect(adds).toHaveLength(200);
+  }, 150_000);
+
   it('a soft rebuild puts in a tagged contact whose webhook never came, and takes out one GHL untagged', async () => {
     system = await startWithLists();
     const s = system;
