@@ -1,18 +1,12 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
-import { RetriableError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
 import { isToolError } from '@df/tool-http';
 import type { Kysely } from 'kysely';
-import {
-  type ContactFacts,
-  type ListWrite,
-  type MembershipPlan,
-  planMembership,
-  removes,
-} from './domain/membership.ts';
+import { type ContactFacts, planMembership, removes } from './domain/membership.ts';
 import type { ListRule } from './domain/rules.ts';
+import { ContactBusy, LEASE_MS, releaseLease, whenFree } from './lease.ts';
+import { added, refused, removed, skipped } from './outcome-texts.ts';
 import {
   isProcessed,
   loadMember,
@@ -153,7 +147,7 @@ export async function reconcile(
   } catch (error) {
     // The retry (or a parked key, or a dead letter) must not keep the contact's other changes waiting for the
     // lease to run out; the intent stays, so whoever comes next repairs a half-done removal.
-    await releaseLease(deps, key, holder).catch(() => {});
+    await releaseLease(deps.db, key, holder).catch(() => {});
     throw error;
   }
 
@@ -172,35 +166,6 @@ export async function reconcile(
     if (options.processedId) await markProcessed(trx, options.processedId);
   });
   return { writes: plan.writes.length };
-}
-
-// Longer than a change's tool calls take (retries included); a crashed holder's lease runs out after it.
-const LEASE_MS = 60_000;
-
-class ContactBusy extends RetriableError {
-  constructor() {
-    super('another change to this contact is being written to Aloware', { retryAfterMs: 1000 });
-  }
-}
-
-/** Waits a little for a busy contact outside any transaction, then hands the wait to the runner's retries. */
-async function whenFree<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ContactBusy) || attempt >= 50) throw error;
-      await delay(200);
-    }
-  }
-}
-
-async function releaseLease(deps: ListSyncDeps, key: MemberKey, holder: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await lockMember(trx, key);
-    const member = await loadMember(trx, key);
-    if (member?.lease?.holder === holder) await saveMember(trx, key, { ...member, lease: null });
-  });
 }
 
 /** A removal must rest on fresh facts; an unfinished removal is repaired from fresh facts too. */
@@ -240,28 +205,4 @@ async function removeFromAll(phone: string, cached: string | null, tools: ListTo
   const id = await tools.alowareIdOf(phone);
   if (id && id !== cached && (await tools.removeFromAllLists(id))) return id;
   return null;
-}
-
-const skipped = (reason: string) =>
-  ({ action: 'skipped', reason, target: { system: 'aloware', id: null } }) as const;
-
-function added(write: Extract<ListWrite, { kind: 'add' }>) {
-  const to = [...write.listIds.map(String), ...(write.ownerDialer ? ["owner's power dialer"] : [])];
-  return {
-    action: 'updated',
-    reason: `added to lists ${to.join(', ')}`,
-    target: { system: 'aloware', id: null },
-  } as const;
-}
-
-function refused(write: Extract<ListWrite, { kind: 'add' }>, code: string) {
-  const reason = `Aloware refused adding to lists ${write.listIds.join(', ')} (${code}): is every list id right?`;
-  return { action: 'failed', reason, target: { system: 'aloware', id: null } } as const;
-}
-
-function removed(id: string, had: { listIds: number[] } | null, plan: MembershipPlan) {
-  const kept = plan.next?.listIds ?? [];
-  const gone = (had?.listIds ?? []).filter((l) => !kept.includes(l));
-  const reason = `removed from all lists (leaving ${gone.join(', ') || 'none of ours'}); re-adding ${kept.join(', ') || 'none'}`;
-  return { action: 'deleted', reason, target: { system: 'aloware', id } } as const;
 }
