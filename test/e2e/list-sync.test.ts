@@ -265,4 +265,36 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
       ),
     );
   });
+
+  it('a hard rebuild clears the list and adds everyone tagged back, dropping whoever was added by hand', async () => {
+    system = await startWithLists();
+    const s = system;
+    const tagged = nextPhone();
+    s.simulators!.ghl.seedContact({ firstName: 'Tia', phone: tagged, tags: ['hot'] });
+    await waitFor('the tagged contact in the list', () => same(listsOf(s, tagged), [HOT]));
+    // Someone puts a contact GHL never tagged into the managed list by hand.
+    const byHand = nextPhone();
+    const answer = await fetch(`${s.tools.aloware.baseUrl}/api/v1/webhook/forms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        api_token: s.tools.aloware.apiToken,
+        phone_number: byHand,
+        list_ids: String(HOT),
+      }),
+    });
+    expect(answer.status).toBe(201);
+    expect(listsOf(s, byHand)).toEqual([HOT]);
+
+    const rebuild = await fetch(`${s.ingressUrl}/sync/lists?tagName=hot&mode=hard`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.operatorToken}` },
+    });
+    expect(rebuild.status).toBe(202);
+    await waitFor('the hard rebuild summary', async () =>
+      (await s.outcomes()).some((o) => o.error_message?.startsWith('rebuild of "hot" (hard)')),
+    );
+    expect(listsOf(s, byHand)).toEqual([]);
+    expect(listsOf(s, tagged)).toEqual([HOT]);
+  });
 });

@@ -31,7 +31,14 @@ function defineCommand<const T extends string, D extends z.ZodType>(type: T, dat
 /** Operator requests on `commands.v1`: the only way to ask for work outside the webhook flow. */
 export const Command = z.discriminatedUnion('type', [
   defineCommand('contact.sync_requested', z.object({ target: ContactTarget })),
-  defineCommand('list.rebuild_requested', z.object({ target: ListTarget })),
+  defineCommand(
+    'list.rebuild_requested',
+    z.object({
+      target: ListTarget,
+      // soft: apply the difference with the projection; hard: clear the list, then add everyone tagged.
+      mode: z.enum(['soft', 'hard']).optional(),
+    }),
+  ),
   defineCommand(
     'replay.requested',
     z.object({

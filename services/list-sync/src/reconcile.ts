@@ -48,6 +48,8 @@ export interface Observation {
 export interface Reconciled {
   /** Writes made (0 for a skip or a contact already right). */
   writes: number;
+  /** The projection held newer facts: nothing was decided. */
+  stale: boolean;
 }
 
 /**
@@ -110,11 +112,11 @@ export async function reconcile(
       return { plan, member };
     }),
   );
-  if (planned === 'done') return { writes: 0 };
+  if (planned === 'done') return { writes: 0, stale: false };
   if (planned === 'stale') {
     await skip('stale');
     if (options.processedId) await markProcessed(deps.db, options.processedId);
-    return { writes: 0 };
+    return { writes: 0, stale: true };
   }
 
   const { plan, member } = planned;
@@ -165,7 +167,7 @@ export async function reconcile(
     });
     if (options.processedId) await markProcessed(trx, options.processedId);
   });
-  return { writes: plan.writes.length };
+  return { writes: plan.writes.length, stale: false };
 }
 
 /** A removal must rest on fresh facts; an unfinished removal is repaired from fresh facts too. */

@@ -79,6 +79,20 @@ export async function saveMember(db: Db, key: MemberKey, member: StoredMember): 
     .execute();
 }
 
+/** After a list is cleared: nobody is in it any more, as far as the projection knows. */
+export async function forgetList(db: Kysely<Database>, tenant: string, ids: string[], listId: number) {
+  for (const ghlContactId of ids) {
+    await db.transaction().execute(async (trx) => {
+      const key = { tenant, ghlContactId };
+      await lockMember(trx, key);
+      const member = await loadMember(trx, key);
+      if (!member?.applied?.listIds.includes(listId)) return;
+      const listIds = member.applied.listIds.filter((id) => id !== listId);
+      await saveMember(trx, key, { ...member, applied: { ...member.applied, listIds } });
+    });
+  }
+}
+
 /** Contacts the projection has with the tag, or in the list: the rebuild re-reads those GHL's search missed. */
 export async function membersOf(
   db: Db,

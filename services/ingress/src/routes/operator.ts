@@ -77,7 +77,7 @@ async function syncList(ctx: Context, deps: OperatorDeps) {
   await publishCommand(ctx, deps, {
     type: 'list.rebuild_requested',
     tenant: q.tenant ?? deps.defaultTenant,
-    data: { target: { by: 'tag', tag: q.tagName } },
+    data: { target: { by: 'tag', tag: q.tagName }, ...(q.mode ? { mode: q.mode } : {}) },
   });
 }
 
