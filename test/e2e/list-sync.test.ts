@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { promisify } from 'node:util';
+import { testStack } from '@df/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
 
@@ -297,4 +300,29 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
     expect(listsOf(s, byHand)).toEqual([]);
     expect(listsOf(s, tagged)).toEqual([HOT]);
   });
+
+  it('npm run lists -- rebuild <tag> asks through commands.v1 and prints the progress and the summary', async () => {
+    system = await startWithLists();
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.ghl.seedContact({ firstName: 'Cli', phone, tags: ['hot'] }, { silent: true });
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'services/list-sync/src/lists-cli.ts', 'rebuild', 'hot'],
+      {
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+          SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
+          DATABASE_URL: s.database.url,
+          TOPIC_PREFIX: s.infra.topicPrefix,
+          GHL_LOCATION_ID: s.tools.ghl.locationId,
+        },
+        timeout: 90_000,
+      },
+    );
+    expect(stdout).toMatch(/rebuild of "hot" requested/);
+    expect(stdout).toMatch(/rebuild of "hot" \(soft\): 1 contacts checked, 1 writes/);
+    expect(listsOf(s, phone)).toEqual([HOT]);
+  }, 120_000);
 });
