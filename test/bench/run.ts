@@ -5,6 +5,7 @@ import { benchContactSync } from './contact-sync.bench.ts';
 import { benchContactSyncFailures } from './contact-sync-failures.bench.ts';
 import { benchIngress } from './ingress.bench.ts';
 import { benchLedgerCatchup } from './ledger-catchup.bench.ts';
+import { benchListSync } from './list-sync.bench.ts';
 import { benchMessaging } from './messaging.bench.ts';
 import { benchReplay } from './replay.bench.ts';
 
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ledger-catchup': benchLedgerCatchup,
   'contact-sync-failures': benchContactSyncFailures,
   messaging: benchMessaging,
+  'list-sync': benchListSync,
 };
 const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {
