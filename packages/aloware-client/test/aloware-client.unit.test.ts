@@ -10,6 +10,8 @@ let client: AlowareClient;
 
 beforeEach(async () => {
   sim = await startAlowareSimulator({ apiToken: TOKEN });
+  // Lists are made in Aloware's UI: the API refuses ids it has never seen.
+  for (const id of [10, 396726, 396727]) sim.createList({ id, name: `List ${id}` });
   client = createAlowareClient({ baseUrl: sim.url, apiToken: TOKEN, timeoutMs: 5_000 });
 });
 
