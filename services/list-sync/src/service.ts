@@ -38,6 +38,8 @@ export function listSyncHandlers(): HandlerMap<ListSyncRecord, ListSyncDeps> {
   const apply = async (event: EventEnvelope, deps: ListSyncDeps) => {
     // Only GHL drives lists; Aloware's own contact events (on another topic) are contact-sync's.
     if (event.source !== 'ghl') return;
+    // No rule, no list to keep: the projection would only cost a write per contact event.
+    if (deps.config.rules.length === 0) return;
     await reconcile(observationOf(event), event, deps, { processedId: event.id });
   };
   return {
