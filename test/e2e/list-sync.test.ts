@@ -27,9 +27,9 @@ const rules = {
   ] as const,
 };
 
-function startWithLists(overrides: Parameters<typeof startTestSystem>[0] = {}) {
+function startWithLists(overrides: Parameters<typeof startTestSystem>[0] = {}, rebuildEveryMs = 0) {
   return startTestSystem({
-    listSync: { rules: rules.rules.map((r) => ({ ...r, target: { ...r.target } })) },
+    listSync: { rules: rules.rules.map((r) => ({ ...r, target: { ...r.target } })), rebuildEveryMs },
     ...overrides,
   });
 }
@@ -325,4 +325,24 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
     expect(stdout).toMatch(/rebuild of "hot" \(soft\): 1 contacts checked, 1 writes/);
     expect(listsOf(s, phone)).toEqual([HOT]);
   }, 120_000);
+
+  it('the periodic soft rebuild repairs a list without an operator and records its run in sync_state', async () => {
+    system = await startWithLists({}, 2000);
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.ghl.seedContact({ firstName: 'Nia', phone, tags: ['warm'] }, { silent: true });
+    await waitFor('the contact in the warm list by the scheduled rebuild', () =>
+      same(listsOf(s, phone), [WARM]),
+    );
+    const state = await waitFor('the run recorded in sync_state', async () => {
+      const row = await s.database.db
+        .selectFrom('sync_state')
+        .selectAll()
+        .where('direction', '=', 'list-sync')
+        .where('entity_type', '=', `rebuild:${s.tools.ghl.locationId}:warm`)
+        .executeTakeFirst();
+      return row?.last_success_at ? row : undefined;
+    });
+    expect(state.last_run_at!.getTime()).toBeLessThanOrEqual(state.last_success_at!.getTime());
+  });
 });

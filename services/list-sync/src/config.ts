@@ -5,6 +5,7 @@ import {
   ghlApiEnv,
   type InfrastructureEnv,
   infrastructureEnv,
+  nonNegativeInt,
   parseEnv,
   requireGhlCredentials,
   requireSet,
@@ -20,6 +21,8 @@ import type { ListSyncConfig } from './reconcile.ts';
 export const listSyncRulesEnv = {
   // `tag=listId[:top][:include-dnd]` or `tag=owner[…]`, separated by `;`. Unset: no list is managed.
   LIST_SYNC_RULES: text(''),
+  // Seconds between soft rebuilds of every rule's list (the first at start); 0 turns them off.
+  LIST_SYNC_REBUILD_EVERY_S: nonNegativeInt(86_400, 'seconds'),
 };
 
 /** Refuses rules that do not parse, naming each: a bad rule must stop the start, not silently drop a list. */
@@ -31,12 +34,16 @@ export function refineListSyncEnv(env: { LIST_SYNC_RULES: string }, ctx: z.Refin
 }
 
 export function toListSyncConfig(
-  env: { LIST_SYNC_RULES: string },
+  env: { LIST_SYNC_RULES: string; LIST_SYNC_REBUILD_EVERY_S: number },
   ghlLocationId: string | null = null,
 ): ListSyncConfig {
   const parsed = parseListRules(env.LIST_SYNC_RULES);
   // The refinement refused the environment when the rules did not parse.
-  return { rules: 'rules' in parsed ? parsed.rules : [], ghlLocationId };
+  return {
+    rules: 'rules' in parsed ? parsed.rules : [],
+    ghlLocationId,
+    rebuildEveryMs: env.LIST_SYNC_REBUILD_EVERY_S * 1000,
+  };
 }
 
 /** Every variable list-sync reads on its own. */

@@ -25,6 +25,8 @@ export interface ListSyncConfig {
    * keyed by it whatever tenant the command names (the operator route defaults to the Aloware tenant).
    */
   ghlLocationId: string | null;
+  /** The periodic soft rebuild of every rule's list (0 = off). */
+  rebuildEveryMs: number;
 }
 
 export interface ListSyncDeps {

@@ -9,6 +9,7 @@ import {
 import { factsFromEvent } from './domain/facts.ts';
 import { rebuildList } from './rebuild.ts';
 import { type ListSyncConfig, type ListSyncDeps, type Observation, reconcile } from './reconcile.ts';
+import { scheduleRebuilds } from './scheduled-rebuild.ts';
 import type { ListTools } from './tools.ts';
 
 export const LIST_SYNC_GROUP = 'list-sync';
@@ -64,15 +65,27 @@ export async function startListSync(
   config: ListSyncConfig,
   options: { metrics?: ServiceMetrics; tuning?: ConsumerTuning } = {},
 ): Promise<RunningListSync> {
+  let deps: ListSyncDeps | undefined;
   const definition = defineConsumer<ListSyncRecord, ListSyncDeps>({
     group: LIST_SYNC_GROUP,
     topics: [TOPICS.ghl, TOPICS.commands],
     parse: parseRecord,
     handlers: listSyncHandlers(),
-    deps: ({ infra, report }) => ({ db: infra.db, tools, config, report }),
+    deps: ({ infra, report }) => {
+      deps = { db: infra.db, tools, config, report };
+      return deps;
+    },
     // Contacts wait on Aloware and GHL: many in flight keep the rate limit, not the queue, the bound.
     maxConcurrency: 16,
   });
   const running = await definition.start(infra, options);
-  return { consumer: running.consumer, stop: (deadlineMs) => running.stop(deadlineMs) };
+  const tenant = config.ghlLocationId;
+  const scheduled = deps && tenant ? scheduleRebuilds(deps, tenant, config.rebuildEveryMs, infra.log) : null;
+  return {
+    consumer: running.consumer,
+    async stop(deadlineMs) {
+      await scheduled?.stop();
+      await running.stop(deadlineMs);
+    },
+  };
 }
