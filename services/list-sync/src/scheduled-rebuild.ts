@@ -61,7 +61,10 @@ export function scheduleRebuilds(deps: ListSyncDeps, tenant: string, everyMs: nu
         }
       })
       .catch((error: unknown) =>
-        log.warn('scheduled list rebuild failed; it runs again next period (or: npm run lists -- rebuild <tag>)', { error: String(error) }),
+        log.warn(
+          'scheduled list rebuild failed; it runs again next period (or: npm run lists -- rebuild <tag>)',
+          { error: String(error) },
+        ),
       );
   };
   const timer = setInterval(tick, Math.min(CHECK_EVERY_MS, everyMs));
