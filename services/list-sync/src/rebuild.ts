@@ -43,9 +43,12 @@ export async function rebuildList(command: RebuildCommand, deps: ListSyncDeps): 
       'skipped',
       `hard rebuild of "${tag}": an owner's dialer cannot be cleared alone`,
     ));
+  // Who the projection had before a clear: GHL's search lags behind its writes, so a member it does not return
+  // yet is read and decided on its own below instead of being dropped by the clear.
+  const before = await membersOf(deps.db, tenant, tag, listId);
   if (hard && listId !== null) {
     await deps.tools.clearList(listId);
-    await forgetList(deps.db, tenant, await membersOf(deps.db, tenant, tag, listId), listId);
+    await forgetList(deps.db, tenant, before, listId);
   }
   const snapshotAt = new Date(Date.now() - SEARCH_LAG_MS);
   const seen = new Set<string>();
@@ -61,7 +64,9 @@ export async function rebuildList(command: RebuildCommand, deps: ListSyncDeps): 
       writes += (await reconcile(now, cause, deps, { step: 'rebuild-fresh|' })).writes;
     }
   }
-  const others = (await membersOf(deps.db, tenant, tag, listId)).filter((id) => !seen.has(id));
+  const others = [...new Set([...before, ...(await membersOf(deps.db, tenant, tag, listId))])].filter(
+    (id) => !seen.has(id),
+  );
   for (const id of others) {
     const facts = await deps.tools.readContact(id);
     const observed = { key: { tenant, ghlContactId: id }, facts, at: new Date(), fresh: true };
