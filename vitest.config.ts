@@ -7,10 +7,13 @@ const UNIT = ALL.map((pattern) => pattern.replace(/\.test\.ts$/, '.unit.test.ts'
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // A whole system per end-to-end test starts a dozen consumers: on two cores, time bounds here are generous
+    // and files run one at a time, so no test's timing depends on what another file is doing (tests assert
+    // behaviour, never speed).
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 1,
     // CI reads the counts from vitest's JSON report (see .ci/run); people read the default one.
     reporters: process.env.VITEST_JSON_REPORT ? ['default', 'json'] : ['default'],
     outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,
