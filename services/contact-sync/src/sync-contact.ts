@@ -1,9 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { type ContactData, type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
-import { classifyFailure, PermanentError, RetriableError } from '@df/kafka';
+import { classifyFailure, PermanentError } from '@df/kafka';
 import type { OutcomeInput } from '@df/service-runtime';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Side } from './domain/merge.ts';
 import {
   type ContactChange as Change,
@@ -11,7 +10,6 @@ import {
   DIRECTION_FROM,
   type PersonState,
   type Plan,
-  type PlannedOutcome,
   planContactSync,
   planGhlDelete,
   planMissingTarget,
@@ -20,7 +18,9 @@ import {
   type WriteResult,
 } from './domain/plan.ts';
 import { snapshotOf } from './domain/snapshot.ts';
-import { type PublishMapped, relayMappedFacts } from './mapped-facts.ts';
+import type { PublishMapped } from './mapped-facts.ts';
+import { type Decided, relayOutbox, type Step, stepper } from './outbox-relay.ts';
+import { lockedPerson, PersonBusy, waitForWriteLease, whenFree } from './person-lease.ts';
 import {
   addToOutbox,
   findPerson,
@@ -30,14 +30,12 @@ import {
   lockPerson,
   markProcessed,
   type OutboxEntry,
-  pendingOutbox,
   releaseWriteLease,
-  removeFromOutbox,
-  type StoredPerson,
   savePerson,
   takeWriteLease,
   writeLeaseHolder,
 } from './store.ts';
+import { write_, writeOrThrow } from './tool-writes.ts';
 import type { ContactTools } from './tools.ts';
 
 export interface ContactSyncConfig {
@@ -148,92 +146,6 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
   if (planned && planned.plan.writes.length > 0) await carryOut(change.cause, planned, lockKey, step, deps);
 }
 
-/** An outcome as decided, before it is tied to its cause and entity. */
-type Decided = PlannedOutcome | Omit<OutcomeInput, 'entity'>;
-type Step = (name: string, outcome: Decided) => OutboxEntry;
-
-/** Outcomes of one cause, with ids derived from the cause and the step that decided them. */
-function stepper(cause: Cause, entityId: string | null): Step {
-  return (name, outcome) => ({
-    id: nameUuid(`${cause.id}|contact-sync|${name}`),
-    cause: { id: cause.id, correlationId: cause.correlationId, tenant: cause.tenant },
-    outcome: { ...outcome, entity: { type: 'contact', id: entityId } },
-  });
-}
-
-// Outcomes a crashed process committed but never published are picked up by the next handler after this.
-const LEFTOVER_AFTER_MS = 30_000;
-
-/**
- * Publishes the mapping facts and outcomes waiting in the outboxes: the outcomes the caller just committed
- * (`ids`) and the fact of the mapping it saved (`mappingId`), and leftovers of a crash. Each handler relays its
- * own, so concurrent handlers do not publish each other's (the audit and call-sync would absorb the copies by
- * id and version, but they would cost Kafka round trips).
- */
-export async function relayOutbox(deps: ContactSyncDeps, ids: string[], mappingId?: string): Promise<void> {
-  await relayMappedFacts(deps.db, deps.publishMapped, { mappingIds: mappingId ? [mappingId] : [] });
-  await relayOutcomes(deps, { ids });
-  // Someone else's leftovers must not fail this event: they stay for the next handler to try.
-  try {
-    await relayMappedFacts(deps.db, deps.publishMapped, { olderThanMs: LEFTOVER_AFTER_MS });
-    await relayOutcomes(deps, { olderThanMs: LEFTOVER_AFTER_MS });
-  } catch {
-    // retried by the next handler's relay
-  }
-}
-
-async function relayOutcomes(deps: ContactSyncDeps, which: Parameters<typeof pendingOutbox>[1]) {
-  const entries = await pendingOutbox(deps.db, which);
-  for (const entry of entries) {
-    await deps.report(entry.cause, { ...(entry.outcome as OutcomeInput), id: entry.id });
-  }
-  await removeFromOutbox(
-    deps.db,
-    entries.map((e) => e.id),
-  );
-}
-
-/**
- * The person's own lock, taken once the mapping is found: the first lock is on the event's phone or e-mail, and
- * another event about the same person may carry another number (a phone change) or only an e-mail. Reloaded
- * under the lock, since that other event may have changed it meanwhile.
- */
-async function lockedPerson(trx: Transaction<Database>, found: StoredPerson | null) {
-  if (!found) return null;
-  await lockPerson(trx, `mapping:${found.id}`);
-  return loadPerson(trx, found.id);
-}
-
-/**
- * Another change's tool writes for this person are in flight (taken on another topic, maybe by another
- * instance): this one is retried after a moment, so writes reach the tools in the order they were planned.
- */
-async function waitForWriteLease(db: Kysely<Database> | Transaction<Database>, id: string, self: string) {
-  const holder = await writeLeaseHolder(db, id);
-  if (holder && holder !== self) throw new PersonBusy();
-}
-
-class PersonBusy extends RetriableError {
-  constructor() {
-    super('another change to this person is being written', { retryAfterMs: 1000 });
-  }
-}
-
-/**
- * Runs a step that may find the person busy again a few times, waiting outside any transaction, before
- * handing the wait to the runner's retries (a tool write under GHL's rate limit can take a while).
- */
-async function whenFree<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof PersonBusy) || attempt >= 50) throw error;
-      await delay(200);
-    }
-  }
-}
-
 /** Steps 2 and 3 of a plan: the tool calls, then their confirmation with their outcomes. */
 async function carryOut(
   cause: Cause,
@@ -339,40 +251,6 @@ const skipped = (reason: string, system: Side, id: string | null): Decided => ({
 
 const idOn = (state: PersonState, side: Side) =>
   side === 'ghl' ? state.ghlContactId : state.alowareContactId;
-
-/** One tool call; a GHL update of a contact that no longer exists answers `missing` instead of failing. */
-async function write_(
-  write: ToolWrite,
-  state: PersonState,
-  deps: ContactSyncDeps,
-): Promise<WriteResult | 'missing'> {
-  if (write.target === 'ghl' && write.kind === 'update') {
-    try {
-      await deps.tools.ghl.update(write.id, write.fields, state.alowareContactId);
-      return { id: write.id, created: false };
-    } catch (error) {
-      if ((error as { code?: string }).code === 'not_found') return 'missing';
-      throw error;
-    }
-  }
-  return writeOrThrow(write, state, deps);
-}
-
-async function writeOrThrow(
-  write: ToolWrite,
-  state: PersonState,
-  deps: ContactSyncDeps,
-): Promise<WriteResult> {
-  if (write.target === 'ghl') {
-    if (write.kind === 'update') {
-      await deps.tools.ghl.update(write.id, write.fields, state.alowareContactId);
-      return { id: write.id, created: false };
-    }
-    return deps.tools.ghl.upsert(write.fields, state.alowareContactId);
-  }
-  const outcome = await deps.tools.aloware.upsert(write.phone, write.fields, write.tags);
-  return { id: null, created: outcome === 'created' };
-}
 
 /** GHL deleted the contact: the mapping is closed; Aloware (which cannot delete) gets a tag by default. */
 export async function contactDeletedInGhl(event: EventEnvelope, deps: ContactSyncDeps): Promise<void> {
