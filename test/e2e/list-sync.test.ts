@@ -301,6 +301,50 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
     expect(listsOf(s, tagged)).toEqual([HOT]);
   });
 
+  it('a hard rebuild that clears the list while an event is adding to it still leaves the tagged contact in', async () => {
+    // The event's add lands in Aloware, then the operator's hard rebuild clears the list before the event
+    // confirms it: the rebuild must not trust the confirmation that follows the clear.
+    let holdAdd: (() => void) | undefined;
+    let addLanded: (() => void) | undefined;
+    const landed = new Promise<void>((resolve) => {
+      addLanded = resolve;
+    });
+    let cleared = false;
+    system = await startWithLists({
+      wrapListTools: (tools) => ({
+        ...tools,
+        async add(phone, listIds, ownerDialer, position) {
+          await tools.add(phone, listIds, ownerDialer, position);
+          if (!holdAdd && !cleared) {
+            await new Promise<void>((resolve) => {
+              holdAdd = resolve;
+              addLanded?.();
+            });
+          }
+        },
+        async clearList(listId) {
+          await tools.clearList(listId);
+          cleared = true;
+          holdAdd?.();
+        },
+      }),
+    });
+    const s = system;
+    const phone = nextPhone();
+    s.simulators!.ghl.seedContact({ firstName: 'Ria', phone, tags: ['hot'] });
+    await landed;
+    const rebuild = await fetch(`${s.ingressUrl}/sync/lists?tagName=hot&mode=hard`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.operatorToken}` },
+    });
+    expect(rebuild.status).toBe(202);
+    await waitFor('the hard rebuild summary', async () =>
+      (await s.outcomes()).some((o) => o.error_message?.startsWith('rebuild of "hot" (hard)')),
+    );
+    expect(cleared).toBe(true);
+    expect(listsOf(s, phone)).toEqual([HOT]);
+  });
+
   it('npm run lists -- rebuild <tag> asks through commands.v1 and prints the progress and the summary', async () => {
     system = await startWithLists();
     const s = system;

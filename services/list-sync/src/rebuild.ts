@@ -51,17 +51,18 @@ export async function rebuildList(command: RebuildCommand, deps: ListSyncDeps): 
     await forgetList(deps.db, tenant, before, listId);
   }
   const snapshotAt = new Date(Date.now() - SEARCH_LAG_MS);
+  const step = (name: string) => ({ step: name, ...(hard && listId !== null ? { cleared: listId } : {}) });
   const seen = new Set<string>();
   let writes = 0;
   for await (const { id, facts } of deps.tools.contactsByTag(tag)) {
     seen.add(id);
     const observed = { key: { tenant, ghlContactId: id }, facts, at: snapshotAt, fresh: true };
-    const done = await reconcile(observed, cause, deps, { step: 'rebuild|' });
+    const done = await reconcile(observed, cause, deps, step('rebuild|'));
     writes += done.writes;
     // An event newer than the snapshot won; after a clear the contact is decided again on a fresh read.
     if (done.stale && hard) {
       const now = { ...observed, facts: await deps.tools.readContact(id), at: new Date() };
-      writes += (await reconcile(now, cause, deps, { step: 'rebuild-fresh|' })).writes;
+      writes += (await reconcile(now, cause, deps, step('rebuild-fresh|'))).writes;
     }
   }
   const others = [...new Set([...before, ...(await membersOf(deps.db, tenant, tag, listId))])].filter(
@@ -70,7 +71,7 @@ export async function rebuildList(command: RebuildCommand, deps: ListSyncDeps): 
   for (const id of others) {
     const facts = await deps.tools.readContact(id);
     const observed = { key: { tenant, ghlContactId: id }, facts, at: new Date(), fresh: true };
-    writes += (await reconcile(observed, cause, deps, { step: 'rebuild|' })).writes;
+    writes += (await reconcile(observed, cause, deps, step('rebuild|'))).writes;
   }
   const checked = seen.size + others.length;
   const mode = hard ? 'hard' : 'soft';

@@ -75,7 +75,7 @@ export async function reconcile(
   observed: Observation,
   cause: Cause,
   deps: ListSyncDeps,
-  options: { processedId?: string; step?: string } = {},
+  options: { processedId?: string; step?: string; cleared?: number } = {},
 ): Promise<Reconciled> {
   const { key } = observed;
   const outcomeId = (name: string) =>
@@ -97,7 +97,7 @@ export async function reconcile(
     deps.db.transaction().execute(async (trx) => {
       await lockMember(trx, key);
       if (options.processedId && (await isProcessed(trx, options.processedId))) return 'done' as const;
-      const member = await loadMember(trx, key);
+      const member = withoutCleared(await loadMember(trx, key), options.cleared);
       const lease = member?.lease;
       if (lease && lease.holder !== holder && lease.until > new Date()) throw new ContactBusy();
       if (member && isStale(observation, member)) return 'stale' as const;
@@ -158,11 +158,12 @@ export async function reconcile(
   await deps.db.transaction().execute(async (trx) => {
     await lockMember(trx, key);
     const now = await loadMember(trx, key);
-    // Facts a newer event saved meanwhile stay; its own handling plans from what is confirmed here.
+    // Facts a newer event saved meanwhile stay; its own handling plans from what is confirmed here. With no
+    // write made, Aloware holds what it held: a list cleared meanwhile by a hard rebuild stays forgotten.
     await saveMember(trx, key, {
       facts: now?.facts ?? observation.facts,
       factsAt: now?.factsAt ?? observation.at,
-      applied: plan.next,
+      applied: plan.writes.length > 0 ? plan.next : (now?.applied ?? null),
       removingPhone: null,
       alowareContactId: nextId,
       lease: null,
@@ -170,6 +171,16 @@ export async function reconcile(
     if (options.processedId) await markProcessed(trx, options.processedId);
   });
   return { writes: plan.writes.length, stale: false };
+}
+
+/**
+ * A hard rebuild plans as if the list it cleared held nobody, whatever the projection says: an event planned
+ * before the clear may confirm the list after it, and the rebuild's add is idempotent anyway.
+ */
+function withoutCleared(member: StoredMember | null, cleared: number | undefined): StoredMember | null {
+  if (cleared === undefined || !member?.applied) return member;
+  const listIds = member.applied.listIds.filter((id) => id !== cleared);
+  return { ...member, applied: { ...member.applied, listIds } };
 }
 
 /** A removal must rest on fresh facts; an unfinished removal is repaired from fresh facts too. */
