@@ -1,5 +1,6 @@
 /** What every communication webhook shares: ids, the line, agent fields, engagement counters. */
 
+import { randomUUID } from 'node:crypto';
 import { alowareTimestamp } from '../kit/index.ts';
 import { fill } from './constants.ts';
 import type { ContactStore } from './contacts.ts';
@@ -75,6 +76,49 @@ export function communications(st: AlowareState, { snapshot }: ContactStore) {
     };
   }
 
+  /** A call's first event: nobody on it yet, nothing timed. */
+  function callStartValues(status2: number, updatedAt: JsonObject[string]): JsonObject {
+    return {
+      ...agentValues(undefined),
+      call_disposition_id: null,
+      current_status2: status2,
+      disposition_status2: 1,
+      resolution2: 1,
+      customer_leg_status: null,
+      duration: 0,
+      talk_time: 0,
+      wait_time: 0,
+      hold_time: 0,
+      has_recording: false,
+      has_transcription: false,
+      updated_at: updatedAt,
+    };
+  }
+
+  /** A call an agent answered and disposed of, recorded. */
+  function answeredCallValues(
+    agent: AlowareUser | undefined,
+    disposition: CallDisposition,
+    timing: { wait: number; talk: number; disposedAt: Date },
+  ): JsonObject {
+    return {
+      ...agentValues(agent),
+      call_disposition_id: disposition.id,
+      call_disposition: disposition.name,
+      current_status: 'completed',
+      current_status2: 9,
+      disposition_status: 'completed',
+      disposition_status2: 4,
+      customer_leg_status: 6,
+      duration: timing.wait + timing.talk,
+      talk_time: timing.talk,
+      wait_time: timing.wait,
+      has_recording: true,
+      direct_recording_url: `https://app.aloware.io/static/recording/${randomUUID()}`,
+      updated_at: alowareTimestamp(timing.disposedAt),
+    };
+  }
+
   function engage(contact: AlowareContact, at: Date, text: string, counter: string): void {
     contact.nb_communications = Number(contact.nb_communications ?? 0) + 1;
     contact[counter] = Number(contact[counter] ?? 0) + 1;
@@ -100,6 +144,8 @@ export function communications(st: AlowareState, { snapshot }: ContactStore) {
     communicationBase,
     communicationBody,
     agentValues,
+    callStartValues,
+    answeredCallValues,
     engage,
     seconds,
     summaryText,

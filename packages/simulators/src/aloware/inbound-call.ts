@@ -1,6 +1,5 @@
 /** An inbound call as Aloware reports it: answered, missed, or to voicemail. */
 
-import { randomUUID } from 'node:crypto';
 import { alowareTimestamp } from '../kit/index.ts';
 import type { Communications } from './communications.ts';
 import type { AlowareEventName } from './constants.ts';
@@ -21,7 +20,8 @@ export function inboundCalls(
     dispositionByName,
     communicationBase,
     communicationBody,
-    agentValues,
+    callStartValues,
+    answeredCallValues,
     engage,
     seconds,
   }: Communications,
@@ -51,43 +51,16 @@ export function inboundCalls(
       emit(name, communicationBody(event, { ...base, ...targets, ...values }, contact));
     };
     const initiated: JsonObject = {
-      ...agentValues(undefined),
-      call_disposition_id: null,
-      current_status2: 2,
-      disposition_status2: 1,
-      resolution2: 1,
-      customer_leg_status: null,
-      duration: 0,
-      talk_time: 0,
-      wait_time: 0,
-      hold_time: 0,
-      has_recording: false,
+      ...callStartValues(2, base.created_at),
       has_voicemail: false,
       voicemail_duration: null,
-      has_transcription: false,
-      updated_at: base.created_at,
     };
     send('InboundPhoneCall', initiated);
     const disposedAt = seconds(start, wait + talk + 3);
     if (answered) {
       engage(contact, disposedAt, '↙ Call.', 'inbound_call_count');
       const disposition = dispositionByName(input.callDisposition ?? 'Interested');
-      const completed: JsonObject = {
-        ...agentValues(agent),
-        call_disposition_id: disposition.id,
-        call_disposition: disposition.name,
-        current_status: 'completed',
-        current_status2: 9,
-        disposition_status: 'completed',
-        disposition_status2: 4,
-        customer_leg_status: 6,
-        duration: wait + talk,
-        talk_time: talk,
-        wait_time: wait,
-        has_recording: true,
-        direct_recording_url: `https://app.aloware.io/static/recording/${randomUUID()}`,
-        updated_at: alowareTimestamp(disposedAt),
-      };
+      const completed = answeredCallValues(agent, disposition, { wait, talk, disposedAt });
       send('InboundPhoneCall-DispositionCompleted', completed);
       send('Recording-Saved', { ...completed, updated_at: alowareTimestamp(seconds(disposedAt, 4)) });
     } else if (input.voicemail) {

@@ -22,7 +22,8 @@ export function outboundCalls(
     dispositionByName,
     communicationBase,
     communicationBody,
-    agentValues,
+    callStartValues,
+    answeredCallValues,
     engage,
     seconds,
     summaryText,
@@ -52,21 +53,7 @@ export function outboundCalls(
       events.push(event);
       emit(event, communicationBody(event, { ...base, ...values }, contact));
     };
-    const initiated: JsonObject = {
-      ...agentValues(undefined),
-      call_disposition_id: null,
-      current_status2: 1,
-      disposition_status2: 1,
-      resolution2: 1,
-      customer_leg_status: null,
-      duration: 0,
-      talk_time: 0,
-      wait_time: 0,
-      hold_time: 0,
-      has_recording: false,
-      has_transcription: false,
-      updated_at: base.created_at,
-    };
+    const initiated = callStartValues(1, base.created_at);
     send('OutboundPhoneCall', initiated);
     const disposedAt = seconds(start, wait + talk + 5);
     engage(contact, disposedAt, '↗ Call.', 'outbound_call_count');
@@ -87,23 +74,10 @@ export function outboundCalls(
     }
     const disposition = dispositionByName(input.callDisposition ?? 'Call back');
     const completed: JsonObject = {
-      ...agentValues(agent),
-      call_disposition_id: disposition.id,
-      call_disposition: disposition.name,
-      current_status: 'completed',
-      current_status2: 9,
-      disposition_status: 'completed',
-      disposition_status2: 4,
+      ...answeredCallValues(agent, disposition, { wait, talk, disposedAt }),
       resolution2: 1,
-      customer_leg_status: 6,
-      duration: wait + talk,
-      talk_time: talk,
-      wait_time: wait,
       hold_time: 0,
-      has_recording: true,
       has_transcription: false,
-      direct_recording_url: `https://app.aloware.io/static/recording/${randomUUID()}`,
-      updated_at: alowareTimestamp(disposedAt),
     };
     send('OutboundPhoneCall-DispositionCompleted', completed);
     send('Recording-Saved', { ...completed, updated_at: alowareTimestamp(seconds(disposedAt, 4)) });
