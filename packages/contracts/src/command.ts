@@ -49,6 +49,24 @@ export const Command = z.discriminatedUnion('type', [
     }),
   ),
   defineCommand('dead_letters.redrive_requested', z.object({ group: ConsumerGroupName })),
+  defineCommand(
+    'backfill.requested',
+    z.object({
+      // GHL is paged through its search; Aloware cannot list contacts (its CSV export is read by the CLI).
+      source: z.enum(['ghl']),
+      // Start again from the first page instead of resuming the last run's watermark.
+      restart: z.boolean().optional(),
+    }),
+  ),
+  defineCommand(
+    'reconcile.requested',
+    z.object({
+      // false: report drift only; true: also ask the owning services to heal it.
+      heal: z.boolean(),
+      // Compare only the first N GHL contacts (a sample); every contact when absent.
+      limit: z.number().int().positive().optional(),
+    }),
+  ),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

@@ -36,6 +36,8 @@ function defineEvent<const T extends string, const E extends EntityType, D exten
     correlationId: z.string().min(1),
     /** The webhook body exactly as received, kept for replay. */
     raw: z.unknown(),
+    /** Present on a snapshot an upstream backfill published (not a webhook): the run that read it. */
+    backfill: z.object({ runId: z.string().min(1) }).optional(),
   });
   return { type, draft, envelope };
 }

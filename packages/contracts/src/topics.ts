@@ -19,6 +19,8 @@ export const CONSUMER_GROUPS = [
   'audit',
   // Marks a location's OAuth connection unusable when GHL reports the app uninstalled.
   'ghl-app',
+  // Upstream backfill and reconciliation (services/backfill): pages the tools and publishes snapshots.
+  'backfill',
 ] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
