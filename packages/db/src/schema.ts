@@ -306,8 +306,21 @@ export interface MessagingMessagesTable {
   aloware_communication_id: string | null;
   /** `importing` → `imported`; `sending` → `sent` → `delivered` | `failed`; `refused` (opted out). */
   status: string;
+  /** The tool an outbound text is sent through: `texting`, or `aloware` by a routing rule. */
+  via: string | null;
+  /** SHA-256 of a text sent through Aloware: its disposition webhook is matched by phone and body. */
+  body_hash: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+}
+
+/** GHL SMS DND writes messaging-relay made and has not yet seen come back (its echoes are not agents' changes). */
+export interface MessagingDndWritesTable {
+  id: Generated<string>;
+  tenant: string;
+  ghl_contact_id: string;
+  sms_active: boolean;
+  written_at: DefaultedTimestamp;
 }
 
 export interface Database {
@@ -322,6 +335,7 @@ export interface Database {
   call_sync_contacts: CallSyncContactsTable;
   messaging_consent: MessagingConsentTable;
   messaging_messages: MessagingMessagesTable;
+  messaging_dnd_writes: MessagingDndWritesTable;
   list_sync_members: ListSyncMembersTable;
   list_sync_processed: ListSyncProcessedTable;
   contact_sync_processed: ContactSyncProcessedTable;
