@@ -77,6 +77,14 @@ export interface SyncStateTable {
   cursor_id: string | null;
   last_run_at: Timestamp | null;
   last_success_at: Timestamp | null;
+  /** '' on rows written before the column existed by something that was not list-sync. */
+  tenant: ColumnType<string, string | undefined, string>;
+  /** A backfill or reconciliation run's watermark (see migration 20261201T1730_sync_state_tenant). */
+  run_id: string | null;
+  cursor: JSONColumnType<Array<string | number>> | null;
+  counts: JSONColumnType<Record<string, number>> | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
 }
 
 /** Events accepted while Kafka was unreachable, waiting to be published in `seq` order. */
