@@ -8,8 +8,12 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 export class SchemaCodec {
   private readonly registry: SchemaRegistry;
 
-  constructor(readonly url: string) {
-    this.registry = new SchemaRegistry({ host: url });
+  /** `auth`: the registry's basic-auth credentials (a managed registry), sent with every request. */
+  constructor(
+    readonly url: string,
+    private readonly auth?: { username: string; password: string },
+  ) {
+    this.registry = new SchemaRegistry({ host: url, ...(auth ? { auth } : {}) });
   }
 
   /**
@@ -74,7 +78,12 @@ export class SchemaCodec {
   /** True when the registry answers its subjects listing. */
   async isReachable(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.url}/subjects`, { signal: AbortSignal.timeout(2000) });
+      const headers: Record<string, string> = this.auth
+        ? {
+            authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`,
+          }
+        : {};
+      const response = await fetch(`${this.url}/subjects`, { headers, signal: AbortSignal.timeout(2000) });
       return response.ok;
     } catch {
       return false;
