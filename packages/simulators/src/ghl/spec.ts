@@ -37,6 +37,17 @@ const REQUIRED_OVERRIDES: Record<string, Record<string, string[]>> = {
   },
 };
 
+/**
+ * Properties the snapshot types wrongly. `ProcessMessageBodyDto.direction` is declared `type: object` while its
+ * description ("Message direction, if required can be set manually, default is outbound") and its example
+ * (`["outbound", "inbound"]`) are strings: the relay imports a text sent outside GHL with `direction: "outbound"`.
+ */
+const PROPERTY_OVERRIDES: Record<string, Record<string, Record<string, Json>>> = {
+  conversations: {
+    ProcessMessageBodyDto: { direction: { type: 'string', enum: ['outbound', 'inbound'] } },
+  },
+};
+
 export interface SpecError {
   path: string;
   message: string;
@@ -81,6 +92,10 @@ export function ghlSpec(): GhlSpec {
     for (const [schemaName, required] of Object.entries(REQUIRED_OVERRIDES[name] ?? {})) {
       const target = schemas[schemaName];
       if (target) target.required = required;
+    }
+    for (const [schemaName, properties] of Object.entries(PROPERTY_OVERRIDES[name] ?? {})) {
+      const target = schemas[schemaName]?.properties as Record<string, Json> | undefined;
+      if (target) Object.assign(target, properties);
     }
     ajv.addSchema({ $id: BASE + file, components: copy.components }, BASE + file);
   }

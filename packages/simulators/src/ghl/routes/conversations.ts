@@ -151,9 +151,49 @@ export function conversationRoutes(route: AddRoute, l: Lookups, v: ConversationO
       messageType: providerId ? 'TYPE_CUSTOM_PROVIDER_SMS' : `TYPE_${type.toUpperCase()}`,
       body: body.message as string | undefined,
       attachments: (body.attachments as string[] | undefined) ?? [],
-      status: 'delivered',
+      // An outbound import records a text sent outside GHL (nothing is sent): `sent` until its provider reports.
+      status: direction === 'outbound' ? 'sent' : 'delivered',
       ...(typeof body.date === 'string' && { dateAdded: new Date(body.date).toISOString() }),
       ...(providerId && { conversationProviderId: providerId }),
+      ...(typeof body.altId === 'string' && { altId: body.altId }),
+    });
+    emit(messageWebhook(message));
+    return {
+      status: 200,
+      body: {
+        success: true,
+        conversationId: conversation.id,
+        messageId: message.id,
+        message: 'Message added successfully',
+        contactId: contact.id,
+        dateAdded: message.dateAdded,
+        traceId: randomUUID(),
+      },
+    };
+  });
+  // "Add an external outbound call": `type` admits only "Call" (the validator refuses an SMS with 422), so a text
+  // sent outside GHL is recorded through the inbound import with `direction: "outbound"` instead (ghl-api.md §3.5).
+  route('POST', '/conversations/messages/outbound', V, (req) => {
+    const body = validateBody('conversations', 'ProcessOutboundMessageBodyDto', req.body);
+    const providerId = body.conversationProviderId as string;
+    if (req.token?.kind === 'pit') {
+      throw unauthorized(`You don't have access to the conversationProvider with id: ${providerId}`);
+    }
+    if (providerId !== conversationProviderId) throw badRequest('Incorrect conversationProviderId/type');
+    const conversation = conversations.get(body.conversationId as string);
+    if (!conversation) throw badRequest('Conversation not found');
+    const contact = requireContact(req, conversation.contactId);
+    const message = recordMessage({
+      locationId: contact.locationId,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      channel: 'Call',
+      messageType: 'TYPE_CALL',
+      attachments: (body.attachments as string[] | undefined) ?? [],
+      status: 'completed',
+      conversationProviderId: providerId,
+      ...(typeof body.date === 'string' && { dateAdded: new Date(body.date).toISOString() }),
       ...(typeof body.altId === 'string' && { altId: body.altId }),
     });
     emit(messageWebhook(message));
