@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Database } from '@df/db';
 import { createKafka, EventProducer, isKafkaReachable, SchemaCodec } from '@df/kafka';
-import { topicSchemas } from '@df/service-runtime';
+import { type ClusterCredentials, topicSchemas } from '@df/service-runtime';
 import type { Logger, MetricsRegistry } from '@df/telemetry';
 import { type Kysely, sql } from 'kysely';
 import { createIngressApp } from './app.ts';
@@ -19,6 +19,8 @@ export interface IngressInfrastructure {
   log: Logger;
   /** Other registries served on the same /metrics (the services running in this process). */
   extraMetrics?: MetricsRegistry[];
+  /** TLS/SASL for Kafka and basic auth for the registry (a managed cluster); none locally. */
+  credentials?: ClusterCredentials;
   /** Tests only: called at each step of the accept path. */
   onAcceptStep?: (step: AcceptStep) => void | Promise<void>;
 }
@@ -37,8 +39,13 @@ export async function startIngress(
   infra: IngressInfrastructure,
 ): Promise<RunningIngress> {
   const { db, log } = infra;
-  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'ingress', retries: 2 });
-  const codec = new SchemaCodec(infra.schemaRegistryUrl);
+  const kafka = createKafka({
+    brokers: infra.kafkaBrokers,
+    clientId: 'ingress',
+    retries: 2,
+    ...infra.credentials?.kafka,
+  });
+  const codec = new SchemaCodec(infra.schemaRegistryUrl, infra.credentials?.registry);
   const producer = new EventProducer(kafka, codec);
   const metrics = createIngressMetrics();
   const gate = new SpoolGate(db, log, metrics.backlogLookups);
