@@ -15,6 +15,13 @@ const ListTarget = z.discriminatedUnion('by', [
   z.object({ by: z.literal('list_name'), listName: z.string().min(1) }),
 ]);
 
+const ReplayFilter = z.object({
+  tenant: Tenant.optional(),
+  /** The entity's id in its tool (a contact, a call, a message). */
+  entityId: z.string().min(1).optional(),
+  types: z.array(z.string().min(1)).min(1).optional(),
+});
+
 function defineCommand<const T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({
     id: z.uuid(),
@@ -46,9 +53,26 @@ export const Command = z.discriminatedUnion('type', [
       from: IsoDateTime,
       // Guarantee 7: a replay rebuilds projections without calling out unless asked for explicitly.
       mode: z.enum(['projections_only', 'with_side_effects']),
+      // with_side_effects only: which records from T are applied again (every one when absent).
+      filter: ReplayFilter.optional(),
+      // Report what would be rebuilt or re-applied, change nothing.
+      dryRun: z.boolean().optional(),
     }),
   ),
-  defineCommand('dead_letters.redrive_requested', z.object({ group: ConsumerGroupName })),
+  defineCommand(
+    'dead_letters.redrive_requested',
+    z.object({
+      group: ConsumerGroupName,
+      // Which letters (every field given must match); every letter not redriven yet when absent.
+      filter: z
+        .object({
+          offsets: z.array(z.string().regex(/^\d+$/)).min(1).optional(),
+          reason: z.string().min(1).optional(),
+          sourceTopic: z.string().min(1).optional(),
+        })
+        .optional(),
+    }),
+  ),
   defineCommand(
     'backfill.requested',
     z.object({

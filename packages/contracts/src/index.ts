@@ -27,6 +27,7 @@ export {
   CONSUMER_GROUPS,
   type ConsumerGroup,
   deadLetterTopic,
+  replayTopic,
   subjectFor,
   TOPIC_DECLARATIONS,
   TOPICS,

@@ -21,11 +21,21 @@ export const CONSUMER_GROUPS = [
   'ghl-app',
   // Upstream backfill and reconciliation (services/backfill): pages the tools and publishes snapshots.
   'backfill',
+  // Operator jobs (services/replay): projection rebuilds, replays with side effects, dead-letter redrives.
+  'replay',
 ] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export function deadLetterTopic(group: ConsumerGroup): `${ConsumerGroup}.dlq` {
   return `${group}.dlq`;
+}
+
+/**
+ * A group's own replay topic: copies of records an operator asked that group alone to apply again, with side
+ * effects (`replay.requested`, `mode: with_side_effects`), under replay-scoped ids.
+ */
+export function replayTopic(group: ConsumerGroup): `${ConsumerGroup}.replay` {
+  return `${group}.replay`;
 }
 
 /** Same shape as `@df/kafka`'s `TopicDeclaration`, which provisions them. */
@@ -42,6 +52,8 @@ export const TOPIC_DECLARATIONS: TopicDeclaration[] = [
   ...Object.values(TOPICS).map((name) => ({ name, partitions: 6, configs: KEEP_FOREVER })),
   // One partition keeps dead letters in failure order, which is the order an operator redrives them in.
   ...CONSUMER_GROUPS.map((group) => ({ name: deadLetterTopic(group), partitions: 1, configs: KEEP_FOREVER })),
+  // One partition is enough: the runner works on different keys concurrently whatever the partition count.
+  ...CONSUMER_GROUPS.map((group) => ({ name: replayTopic(group), partitions: 1, configs: KEEP_FOREVER })),
 ];
 
 export function topicForSource(source: Exclude<EventSource, 'operator'>): TopicName {

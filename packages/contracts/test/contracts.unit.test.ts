@@ -4,6 +4,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../src/generate-schemas.ts';
 import {
+  CONSUMER_GROUPS,
   Command,
   ContactMapped,
   contactMappedId,
@@ -13,6 +14,7 @@ import {
   EventEnvelope,
   recordKey,
   renderSchemaDocument,
+  replayTopic,
   SyncOutcome,
   schemaDocuments,
   subjectFor,
@@ -196,14 +198,22 @@ describe('topics', () => {
     expect(dlqs.map((t) => t.name).sort()).toEqual(
       [
         'audit.dlq',
+        'backfill.dlq',
         'call-sync.dlq',
         'contact-sync.dlq',
         'ghl-app.dlq',
         'list-sync.dlq',
         'messaging-relay.dlq',
+        'replay.dlq',
       ].sort(),
     );
     expect(dlqs.every((t) => t.partitions === 1)).toBe(true);
+  });
+
+  it('declares one replay topic per consumer group, read by that group alone', () => {
+    const replays = TOPIC_DECLARATIONS.filter((t) => t.name.endsWith('.replay'));
+    expect(replays.map((t) => t.name).sort()).toEqual(CONSUMER_GROUPS.map((g) => replayTopic(g)).sort());
+    expect(replayTopic('contact-sync')).toBe('contact-sync.replay');
   });
 
   it('routes sources to their topic and names subjects after the topic', () => {
