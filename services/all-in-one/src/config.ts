@@ -20,7 +20,12 @@ import {
 } from '@df/env';
 import { type IngressConfig, ingressEnvShape, refineIngressEnv, toIngressConfig } from '@df/ingress';
 import { type ListSyncConfig, listSyncRulesEnv, refineListSyncEnv, toListSyncConfig } from '@df/list-sync';
-import { messagingRelayEnv } from '@df/messaging-relay';
+import {
+  type MessagingRoute,
+  messagingRelayEnv,
+  refineMessagingEnv,
+  toMessagingRouting,
+} from '@df/messaging-relay';
 import { z } from 'zod';
 import type { SimulatedGhlAuth, ToolEndpoints } from './tools.ts';
 
@@ -45,6 +50,7 @@ export const SystemEnv = z
     refineIngressEnv(env, ctx);
     refineContactSyncPolicyEnv(env, ctx);
     refineListSyncEnv(env, ctx);
+    refineMessagingEnv(env, ctx);
     // Some credentials but not all would silently run against the simulators while meaning production.
     const names = realToolCredentials(env.GHL_AUTH);
     const record = env as Record<string, unknown>;
@@ -73,6 +79,10 @@ export interface SystemConfig {
     conversationProviderId: string | null;
     helpReply: string | null;
     cutOverPendingTenants: string[];
+    /** `MESSAGING_ROUTES`: agents' texts these match go through Aloware. */
+    routes: MessagingRoute[];
+    /** `MESSAGING_ALOWARE_FROM`: the Aloware line for HELP replies and rules naming none. */
+    alowareFrom: string | null;
   };
 }
 
@@ -102,6 +112,8 @@ export function loadSystemConfig(env: Env): SystemConfig {
       conversationProviderId: e.GHL_CONVERSATION_PROVIDER_ID ?? null,
       helpReply: e.MESSAGING_HELP_REPLY,
       cutOverPendingTenants: e.MESSAGING_CUTOVER_PENDING_TENANTS,
+      routes: toMessagingRouting(e).routes,
+      alowareFrom: toMessagingRouting(e).alowareFrom,
     },
   };
 }

@@ -1,0 +1,96 @@
+import {
+  alowareApiEnv,
+  bool,
+  type Env,
+  type GhlApiSettings,
+  ghlApiEnv,
+  type InfrastructureEnv,
+  infrastructureEnv,
+  nonNegativeInt,
+  parseEnv,
+  positiveInt,
+  requireGhlCredentials,
+  requireSet,
+  text,
+  toGhlApiSettings,
+  toInfrastructure,
+} from '@df/env';
+import { listSyncRulesEnv, parseListRules, refineListSyncEnv } from '@df/list-sync';
+import { z } from 'zod';
+import type { ListRuleView } from './domain/drift.ts';
+
+/** Settings of backfill and reconciliation (README: "Backfill and reconciliation"; defaults in .env.example). */
+export const backfillEnv = {
+  // Share (0–1] of the location's GHL rate that backfill and reconciliation may use; the rest stays for live traffic.
+  BACKFILL_GHL_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  // Contacts per GHL search page (GHL allows up to 500).
+  BACKFILL_PAGE_SIZE: positiveInt(100),
+  // Publish the next page only while every watched consumer group is at most this many records behind on the
+  // topic (0 = do not wait): snapshots never queue in front of live webhooks.
+  BACKFILL_MAX_LAG: nonNegativeInt(200, 'records'),
+  BACKFILL_WATCH_GROUPS: text('contact-sync,list-sync'),
+  // Seconds between scheduled reconciliations (86400 = daily); 0 = off (run it with npm run reconcile).
+  RECONCILE_EVERY_S: nonNegativeInt(0, 'seconds'),
+  // Whether the scheduled reconciliation heals what it finds, or only reports it.
+  RECONCILE_HEAL: bool(false),
+  // Aloware lookups per second during a reconciliation (Aloware documents no limit; a lookup takes 1–1.5 s).
+  RECONCILE_ALOWARE_PER_S: positiveInt(5),
+};
+
+export interface BackfillConfig {
+  share: number;
+  pageSize: number;
+  maxLag: number;
+  watchGroups: string[];
+  reconcileEveryMs: number;
+  reconcileHeal: boolean;
+  alowarePerSecond: number;
+  rules: ListRuleView[];
+}
+
+export function toBackfillConfig(e: z.output<z.ZodObject<typeof backfillEnv>> & { LIST_SYNC_RULES: string }) {
+  const parsed = parseListRules(e.LIST_SYNC_RULES);
+  return {
+    share: e.BACKFILL_GHL_SHARE,
+    pageSize: e.BACKFILL_PAGE_SIZE,
+    maxLag: e.BACKFILL_MAX_LAG,
+    watchGroups: e.BACKFILL_WATCH_GROUPS.split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
+    reconcileEveryMs: e.RECONCILE_EVERY_S * 1000,
+    reconcileHeal: e.RECONCILE_HEAL,
+    alowarePerSecond: e.RECONCILE_ALOWARE_PER_S,
+    rules: 'rules' in parsed ? parsed.rules : [],
+  } satisfies BackfillConfig;
+}
+
+export const DEFAULT_BACKFILL_CONFIG: BackfillConfig = toBackfillConfig({
+  ...z.object(backfillEnv).parse({}),
+  LIST_SYNC_RULES: '',
+});
+
+const BackfillServiceEnv = z
+  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv, ...listSyncRulesEnv, ...backfillEnv })
+  .superRefine((env, ctx) => {
+    refineListSyncEnv(env, ctx);
+    const why = '(backfill pages GHL; reconciliation looks contacts up in Aloware)';
+    requireGhlCredentials(env, ctx, why);
+    requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
+  });
+
+export interface BackfillSettings {
+  infrastructure: InfrastructureEnv;
+  ghl: GhlApiSettings;
+  aloware: { baseUrl: string; apiToken: string };
+  backfill: BackfillConfig;
+}
+
+export function loadBackfillSettings(env: Env): BackfillSettings {
+  const e = parseEnv(BackfillServiceEnv, env);
+  return {
+    infrastructure: toInfrastructure(e),
+    ghl: toGhlApiSettings(e),
+    aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
+    backfill: toBackfillConfig(e),
+  };
+}
