@@ -1,3 +1,4 @@
+import { createAlowareClient } from '@df/aloware-client';
 import { createGhlClient, type GhlClient, InMemoryGhlTokenStore } from '@df/ghl-client';
 import { createRelayTools, startMessagingRelay } from '@df/messaging-relay';
 import type { createServiceMetrics, Infrastructure } from '@df/service-runtime';
@@ -36,14 +37,19 @@ export async function startRelay(
     return null;
   }
   const client = asApp ? await simulatedAppClient(simulators!.ghl) : ghl;
-  const relayTools = createRelayTools(client, createTextingClient(tools.texting), {
-    conversationProviderId: conversationProviderId!,
-    ...options.messagingTools,
-  });
+  const relayTools = createRelayTools(
+    client,
+    createTextingClient(tools.texting),
+    { conversationProviderId: conversationProviderId!, ...options.messagingTools },
+    // Routing rules and HELP replies on Aloware send through its SMS gateway.
+    createAlowareClient({ baseUrl: tools.aloware.baseUrl, apiToken: tools.aloware.apiToken }),
+  );
   const config = {
     tenant: tools.ghl.locationId,
     helpReply: messaging.helpReply,
     cutOverPendingTenants: messaging.cutOverPendingTenants,
+    routes: messaging.routes,
+    alowareFrom: messaging.alowareFrom,
   };
   return startMessagingRelay(infra, relayTools, config, { metrics });
 }

@@ -1,8 +1,16 @@
 import { type EventOfType, nameUuid } from '@df/contracts';
 import type { RelayDeps } from './deps.ts';
 import { type ConsentChange, decideConsent } from './domain/consent.ts';
-import { helpReplyKey } from './domain/messages.ts';
-import { loadConsent, saveConsent } from './store.ts';
+import { bodyHash, helpReplyKey } from './domain/messages.ts';
+import { sendThroughAloware } from './outbound.ts';
+import {
+  loadConsent,
+  loadMessage,
+  recordDndWrite,
+  recordIntent,
+  saveConsent,
+  updateMessage,
+} from './store.ts';
 
 type ConsentEvent = EventOfType<'consent.opted_out' | 'consent.opted_in'>;
 
@@ -51,6 +59,9 @@ export async function applyConsent(event: ConsentEvent, deps: RelayDeps): Promis
   if (decision.apply) await saveConsent(deps.db, key, decision.next, event.id);
   const optedOut = decision.apply ? decision.next.optedOut : current!.optedOut;
   const contactId = event.data.ghlContactId ?? (await deps.tools.ghlContactFor(phone));
+  // Recorded first: GHL's ContactDndUpdate of this write may come back before its answer, and must be known
+  // as ours, not taken for an agent's change (`applyGhlDnd`).
+  await recordDndWrite(deps.db, { tenant: key.tenant, ghlContactId: contactId, smsActive: optedOut });
   await deps.tools.setSmsDnd(contactId, optedOut);
   await deps.report(event, {
     ...outcome('ghl-dnd'),
@@ -62,8 +73,9 @@ export async function applyConsent(event: ConsentEvent, deps: RelayDeps): Promis
 }
 
 /**
- * HELP / INFO: the configured reply on the texting channel, even to an opted-out number (carriers require it).
- * One reply per asking message: the body keyword and the texting system's `optout.help` share its id.
+ * HELP / INFO: the configured reply on the channel the question came in on (the texting system or Aloware),
+ * even to an opted-out number (carriers require it). One reply per asking message: the body keyword and the
+ * texting system's `optout.help` share its id.
  */
 export async function replyToHelp(
   event: EventOfType<'consent.help_requested'>,
@@ -72,19 +84,23 @@ export async function replyToHelp(
   const phone = phoneOf(event);
   const entity = { type: 'contact' as const, id: phone };
   const id = nameUuid(`${event.id}:messaging-relay:help`);
+  const via = event.source === 'aloware' ? 'aloware' : 'texting';
   const skip = (reason: string) =>
     deps.report(event, {
       id,
       entity,
-      direction: 'to_texting',
+      direction: via === 'aloware' ? 'to_aloware' : 'to_texting',
       action: 'skipped',
       reason,
-      target: { system: 'texting', id: null },
+      target: { system: via, id: null },
     });
   if (!phone) return void (await skip('no_phone'));
-  if (event.source !== 'texting') return void (await skip('help_reply_only_on_texting'));
+  if (event.source !== 'texting' && event.source !== 'aloware') {
+    return void (await skip('help_reply_only_on_texting_or_aloware'));
+  }
   if (!deps.config.helpReply) return void (await skip('no_help_reply_configured'));
   const idempotencyKey = helpReplyKey(deps.config.tenant, event.data.messageId ?? event.id);
+  if (via === 'aloware') return replyThroughAloware(event, deps, { phone, id: idempotencyKey, skip });
   const sent = await deps.tools.sendText({
     to: phone,
     body: deps.config.helpReply,
@@ -99,5 +115,50 @@ export async function replyToHelp(
     action: 'sent',
     reason: 'help_reply',
     target: { system: 'texting', id: sent.chatMessageId },
+  });
+}
+
+/**
+ * A HELP texted to Aloware is answered through Aloware, from `MESSAGING_ALOWARE_FROM`. Aloware takes no
+ * idempotency key, so the reply is recorded (with its body's hash: its disposition webhook is our echo) before
+ * the send, and a reply interrupted without an answer is not sent again.
+ */
+async function replyThroughAloware(
+  event: EventOfType<'consent.help_requested'>,
+  deps: RelayDeps,
+  reply: { phone: string; id: string; skip: (reason: string) => Promise<unknown> },
+): Promise<void> {
+  const from = deps.config.alowareFrom;
+  if (!from) return void (await reply.skip('no_aloware_line_configured'));
+  const body = deps.config.helpReply!;
+  const row = await loadMessage(deps.db, reply.id);
+  if (row?.status === 'sending') return void (await reply.skip('help_reply_unconfirmed'));
+  if (row && row.status !== 'queued') return void (await reply.skip('duplicate'));
+  const tenant = deps.config.tenant;
+  await recordIntent(deps.db, {
+    id: reply.id,
+    tenant,
+    direction: 'outbound',
+    origin: 'aloware',
+    via: 'aloware',
+    phone: reply.phone,
+    status: 'sending',
+    body_hash: bodyHash(body),
+  });
+  if (row?.status === 'queued') await updateMessage(deps.db, reply.id, { status: 'sending' });
+  await sendThroughAloware(
+    deps,
+    reply.id,
+    { via: 'aloware', from },
+    { to: reply.phone, body, attachments: [] },
+  );
+  await updateMessage(deps.db, reply.id, { status: 'sent' });
+  await deps.report(event, {
+    id: nameUuid(`${event.id}:messaging-relay:help`),
+    entity: { type: 'contact', id: reply.phone },
+    direction: 'to_aloware',
+    action: 'sent',
+    reason: 'help_reply',
+    target: { system: 'aloware', id: null },
   });
 }

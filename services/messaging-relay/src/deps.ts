@@ -1,6 +1,7 @@
 import type { Database } from '@df/db';
 import type { OutcomeInput } from '@df/service-runtime';
 import type { Kysely } from 'kysely';
+import type { MessagingRoute } from './domain/routes.ts';
 import type { RelayTools } from './tools.ts';
 
 export interface RelayConfig {
@@ -18,6 +19,10 @@ export interface RelayConfig {
    * and agent sends are handled for them as for every tenant.
    */
   cutOverPendingTenants: readonly string[];
+  /** Routing rules: agents' texts they match go through Aloware instead of the texting system (none: texting). */
+  routes?: readonly MessagingRoute[];
+  /** The Aloware line (E.164) HELP replies to Aloware texts, and rules naming no line, send from. */
+  alowareFrom?: string | null;
 }
 
 export interface RelayDeps {

@@ -1,8 +1,8 @@
 import { type EventOfType, nameUuid } from '@df/contracts';
-import { isToolError } from '@df/tool-http';
 import type { RelayDeps } from './deps.ts';
 import { decideInbound, inboundIntentKey, type Origin } from './domain/messages.ts';
-import { knownConversation, loadMessage, recordIntent, updateMessage } from './store.ts';
+import { importIntoConversation } from './import.ts';
+import { loadMessage, recordIntent, updateMessage } from './store.ts';
 
 type Received = EventOfType<'sms.received'>;
 
@@ -10,7 +10,7 @@ type Received = EventOfType<'sms.received'>;
  * A person's text (texting system or Aloware) → the contact's GHL conversation, imported through the custom
  * provider with `altId` = the source message id. Three steps: record the intent; find the contact and the
  * conversation (remembered from the person's earlier texts, else looked up) and record them; import and record
- * GHL's message id. A crash after the import and before its record is met by looking for the `altId` in the
+ * GHL's message id (`importIntoConversation`). A crash after the import and before its record is met by looking for the `altId` in the
  * conversation before importing again.
  * GHL's own `InboundMessage` (our import coming back, or a text GHL received itself) is not relayed.
  */
@@ -48,50 +48,19 @@ export async function relayInbound(event: Received, deps: RelayDeps): Promise<vo
     ...(origin === 'texting' ? { carrier_message_id: sourceId } : { aloware_communication_id: sourceId }),
   });
 
-  // Where an interrupted attempt got to, else where this person's earlier texts went, else a GHL lookup.
-  const resumed = found?.ghlConversationId
-    ? { contactId: found.row.ghl_contact_id!, conversationId: found.ghlConversationId }
-    : null;
-  const known = resumed ?? (await knownConversation(deps.db, tenant, phone));
-  const lookUp = async () => {
-    const contactId = await deps.tools.ghlContactFor(phone);
-    const target = { contactId, conversationId: await deps.tools.conversationFor(contactId) };
-    await updateMessage(deps.db, id, {
-      ghl_contact_id: contactId,
-      ghl_conversation_id: target.conversationId,
-    });
-    return target;
-  };
-  const importInto = (target: { contactId: string; conversationId: string }) =>
-    deps.tools.importMessage({
-      ...target,
+  const { ghlMessageId, recovered } = await importIntoConversation(deps, {
+    id,
+    phone,
+    found,
+    recover: decision === 'recover',
+    message: {
       body: event.data.body,
       attachments: event.data.mediaUrls,
       altId: sourceId,
       date: event.data.sentAt ?? event.occurredAt,
       direction: 'inbound',
-    });
-
-  let ghlMessageId: string | null = null;
-  let recovered = false;
-  if (known) {
-    if (!resumed) {
-      await updateMessage(deps.db, id, {
-        ghl_contact_id: known.contactId,
-        ghl_conversation_id: known.conversationId,
-      });
-    }
-    ghlMessageId =
-      decision === 'recover' ? await deps.tools.findImported(known.conversationId, sourceId) : null;
-    recovered = ghlMessageId !== null;
-    try {
-      ghlMessageId ??= await importInto(known);
-    } catch (error) {
-      // A remembered conversation GHL no longer has (the contact merged or deleted): look the person up again.
-      if (resumed || !(isToolError(error, 'not_found') || isToolError(error, 'bad_request'))) throw error;
-    }
-  }
-  ghlMessageId ??= await importInto(await lookUp());
+    },
+  });
   await updateMessage(deps.db, id, { ghl_message_id: ghlMessageId, status: 'imported' });
   await deps.report(event, {
     id: nameUuid(`${event.id}:messaging-relay:imported`),

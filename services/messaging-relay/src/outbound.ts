@@ -1,52 +1,77 @@
 import { type EventOfType, nameUuid } from '@df/contracts';
-import { RetriableError } from '@df/kafka';
+import { isToolError } from '@df/tool-http';
 import type { RelayDeps } from './deps.ts';
 import { maySend } from './domain/consent.ts';
-import { decideOutbound, outboundIntentKey } from './domain/messages.ts';
-import {
-  loadConsent,
-  loadMessage,
-  messageByChatId,
-  recordIntent,
-  saveConsent,
-  sendInFlight,
-  updateMessage,
-} from './store.ts';
+import { bodyHash, decideAlowareSend, decideOutbound, outboundIntentKey } from './domain/messages.ts';
+import { routeFor, type SendChannel } from './domain/routes.ts';
+import { loadConsent, loadMessage, recordIntent, saveConsent, updateMessage } from './store.ts';
+
+type SendRequest = EventOfType<'sms.send_requested'>;
+type AlowareChannel = Extract<SendChannel, { via: 'aloware' }>;
 
 /**
- * An agent's text typed in GHL (`ProviderOutboundMessage`) → consent check → the texting system, with the
- * intent key (derived from GHL's message id) as `Idempotency-Key`, so a redelivery or a retry texts once.
- * The intent is recorded before the send: the texting system's webhooks about it may outrun its answer.
- * An opted-out number is refused here, and GHL shows the message failed with the reason.
+ * An agent's text typed in GHL (`ProviderOutboundMessage`) → consent check → the tool a routing rule names:
+ * the texting system (default) with the intent key (derived from GHL's message id) as `Idempotency-Key`, so a
+ * redelivery or a retry texts once; or Aloware. The intent is recorded before the send: the tool's webhooks
+ * about it may outrun its answer. An opted-out number is refused here, whatever the route, and GHL shows the
+ * message failed with the reason.
  */
-export async function sendAgentText(
-  event: EventOfType<'sms.send_requested'>,
-  deps: RelayDeps,
-): Promise<void> {
+export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promise<void> {
   const ghlMessageId = event.entity.id;
   const phone = event.data.contactPhone ?? event.data.to;
-  const entity = { type: 'message' as const, id: ghlMessageId };
+  const channel = routeFor(
+    deps.config.routes ?? [],
+    { tenant: event.tenant, ghlUserId: event.data.agentId },
+    deps.config.alowareFrom ?? null,
+  );
+  const target = channel.via;
   const report = (step: string, action: 'sent' | 'skipped', reason: string | null, id: string | null) =>
     deps.report(event, {
       id: nameUuid(`${event.id}:messaging-relay:${step}`),
-      entity,
-      direction: 'to_texting',
+      entity: { type: 'message', id: ghlMessageId },
+      direction: target === 'aloware' ? 'to_aloware' : 'to_texting',
       action,
       reason,
-      target: { system: 'texting', id },
+      target: { system: target, id },
     });
   if (!ghlMessageId || !phone) return void (await report('skip', 'skipped', 'no_phone', null));
 
   const tenant = deps.config.tenant;
   const id = outboundIntentKey(tenant, ghlMessageId);
-  const consent = await loadConsent(deps.db, tenant, phone);
-  const decision = decideOutbound(await loadMessage(deps.db, id), !maySend(consent));
+  const optedOut = !maySend(await loadConsent(deps.db, tenant, phone));
+  const row = await loadMessage(deps.db, id);
+  const decision =
+    channel.via === 'aloware' ? decideAlowareSend(row, optedOut) : decideOutbound(row, optedOut);
   if (decision === 'duplicate') return void (await report('skip', 'skipped', 'duplicate', null));
-  const intent = { id, tenant, direction: 'outbound' as const, origin: 'ghl' as const, phone };
+  const intent = { id, tenant, direction: 'outbound' as const, origin: 'ghl' as const, phone, via: target };
   if (decision === 'refuse') {
     await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'refused' });
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
     return void (await report('refused', 'skipped', 'opted_out', null));
+  }
+  if (decision === 'unconfirmed') {
+    await updateMessage(deps.db, id, { status: 'unconfirmed' });
+    const why = 'Aloware did not confirm the send; not sent again, so the text is never sent twice';
+    await deps.tools.setMessageStatus(ghlMessageId, 'failed', why);
+    return void (await report('unconfirmed', 'skipped', 'send_unconfirmed', null));
+  }
+  if (channel.via === 'aloware') {
+    const body = event.data.body ?? '';
+    await recordIntent(deps.db, {
+      ...intent,
+      ghl_message_id: ghlMessageId,
+      status: 'sending',
+      body_hash: bodyHash(body),
+    });
+    // A `queued` row (Aloware refused with an answer last time) is sent again: mark it in flight first.
+    if (row?.status === 'queued') await updateMessage(deps.db, id, { status: 'sending' });
+    await sendThroughAloware(deps, id, channel, {
+      to: phone,
+      body,
+      attachments: event.data.mediaUrls,
+    });
+    await updateMessage(deps.db, id, { status: 'sent' });
+    return void (await report('sent', 'sent', null, null));
   }
   await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'sending' });
   const sent = await deps.tools.sendText({
@@ -74,47 +99,30 @@ export async function sendAgentText(
   await report('sent', 'sent', null, sent.chatMessageId);
 }
 
-type Report = EventOfType<'sms.sent' | 'sms.delivered' | 'sms.failed'>;
-
 /**
- * The texting system's reports about a message. `message.sent` of one we sent is our echo; `delivered` /
- * `failed` become GHL's message status (retried through GHL's 403 window). A report naming a message we did not
- * send was sent outside GHL and is left alone (its import as outbound is not built yet).
+ * One call to Aloware's SMS gateway. An error with an answer (429, 5xx, 4xx) means Aloware did not accept it:
+ * the row becomes `queued`, so the runner's retry sends it. An error without one (timeout, connection lost)
+ * leaves it `sending`: it may have gone out, and the next attempt reports it unconfirmed instead of texting twice.
  */
-export async function relayTextingReport(event: Report, deps: RelayDeps): Promise<void> {
-  const chatId = event.data.chatMessageId;
-  const entity = { type: 'message' as const, id: chatId ?? event.entity.id };
-  const skip = (reason: string) =>
-    deps.report(event, {
-      id: nameUuid(`${event.id}:messaging-relay:skip`),
-      entity,
-      direction: 'to_ghl',
-      action: 'skipped',
-      reason,
-      target: { system: 'ghl', id: null },
+export async function sendThroughAloware(
+  deps: RelayDeps,
+  id: string,
+  channel: AlowareChannel,
+  text: { to: string; body: string; attachments: string[] },
+): Promise<void> {
+  try {
+    await deps.tools.sendViaAloware({
+      to: text.to,
+      body: text.body,
+      ...(channel.from !== undefined && { from: channel.from }),
+      ...(channel.lineId !== undefined && { lineId: channel.lineId }),
+      ...(channel.userId !== undefined && { userId: channel.userId }),
+      ...(text.attachments[0] !== undefined && { imageUrl: text.attachments[0] }),
     });
-  if (event.source !== 'texting') return void (await skip('not_texting'));
-  const tenant = deps.config.tenant;
-  const found = chatId ? await messageByChatId(deps.db, tenant, chatId) : null;
-  if (!found) {
-    const phone = event.data.contactPhone;
-    if (phone && (await sendInFlight(deps.db, tenant, phone))) {
-      throw new RetriableError('texting reported a message before its send was recorded');
+  } catch (error) {
+    if (isToolError(error) && error.status !== undefined) {
+      await updateMessage(deps.db, id, { status: 'queued' });
     }
-    return void (await skip('not_sent_by_middleware'));
+    throw error;
   }
-  if (event.type === 'sms.sent') return void (await skip('echo'));
-  const status = event.type === 'sms.delivered' ? 'delivered' : 'failed';
-  if (found.status === status) return void (await skip('duplicate'));
-  const ghlMessageId = found.ghlMessageId!;
-  await deps.tools.setMessageStatus(ghlMessageId, status, event.data.error?.message ?? undefined);
-  await updateMessage(deps.db, found.row.id, { status });
-  await deps.report(event, {
-    id: nameUuid(`${event.id}:messaging-relay:status`),
-    entity,
-    direction: 'to_ghl',
-    action: 'updated',
-    reason: status,
-    target: { system: 'ghl', id: ghlMessageId },
-  });
 }

@@ -8,15 +8,17 @@ import {
 } from '@df/service-runtime';
 import { applyConsent, replyToHelp } from './consent.ts';
 import type { RelayConfig, RelayDeps } from './deps.ts';
+import { applyGhlDnd } from './ghl-dnd.ts';
 import { relayInbound } from './inbound.ts';
-import { relayTextingReport, sendAgentText } from './outbound.ts';
+import { sendAgentText } from './outbound.ts';
+import { relayReport } from './reports.ts';
 import type { RelayTools } from './tools.ts';
 
 export const MESSAGING_RELAY_GROUP = 'messaging-relay';
 
 export function relayHandlers(): HandlerMap<EventEnvelope, RelayDeps> {
   const report = (event: EventOfType<'sms.sent' | 'sms.delivered' | 'sms.failed'>, deps: RelayDeps) =>
-    relayTextingReport(event, deps);
+    relayReport(event, deps);
   return {
     'sms.received': relayInbound,
     'sms.send_requested': sendAgentText,
@@ -26,6 +28,7 @@ export function relayHandlers(): HandlerMap<EventEnvelope, RelayDeps> {
     'consent.opted_out': applyConsent,
     'consent.opted_in': applyConsent,
     'consent.help_requested': replyToHelp,
+    'contact.dnd_changed': applyGhlDnd,
   };
 }
 

@@ -105,7 +105,9 @@ export async function knownConversation(db: Db, tenant: string, phone: string) {
     .select(['ghl_contact_id', 'ghl_conversation_id'])
     .where('tenant', '=', tenant)
     .where('phone', '=', phone)
-    .where('status', '=', 'imported')
+    // An import that got GHL's answer (an inbound text, or an outbound one sent elsewhere) proves the conversation.
+    .where('ghl_conversation_id', 'is not', null)
+    .where('ghl_message_id', 'is not', null)
     .orderBy('updated_at', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -124,7 +126,17 @@ export async function recordIntent(
     origin: Origin;
     phone: string | null;
     status: MessageStatus;
-  } & Partial<Pick<Row, 'ghl_message_id' | 'carrier_message_id' | 'aloware_communication_id'>>,
+  } & Partial<
+    Pick<
+      Row,
+      | 'ghl_message_id'
+      | 'carrier_message_id'
+      | 'aloware_communication_id'
+      | 'texting_chat_message_id'
+      | 'via'
+      | 'body_hash'
+    >
+  >,
 ): Promise<void> {
   await db
     .insertInto('messaging_messages')
@@ -143,4 +155,94 @@ export async function updateMessage(
     .set({ ...change, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+}
+
+export async function messageByAlowareId(db: Db, tenant: string, communicationId: string) {
+  const row = await db
+    .selectFrom('messaging_messages')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('aloware_communication_id', '=', communicationId)
+    .where('direction', '=', 'outbound')
+    .executeTakeFirst();
+  return row ? toMessageRow(row) : null;
+}
+
+/**
+ * Gives an Aloware outbound SMS disposition to the oldest of our sends through Aloware to that phone, with that
+ * body, that has none yet (Aloware's 202 names no id). One statement, the row locked and skipped by a concurrent
+ * claimer, so two dispositions never take the same send.
+ */
+export async function claimAlowareSend(
+  db: Db,
+  match: { tenant: string; phone: string; bodyHash: string },
+  communicationId: string,
+) {
+  const row = await db
+    .updateTable('messaging_messages')
+    .set({ aloware_communication_id: communicationId, updated_at: new Date() })
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('messaging_messages')
+        .select('id')
+        .where('tenant', '=', match.tenant)
+        .where('phone', '=', match.phone)
+        .where('via', '=', 'aloware')
+        .where('direction', '=', 'outbound')
+        .where('body_hash', '=', match.bodyHash)
+        .where('aloware_communication_id', 'is', null)
+        .orderBy('created_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toMessageRow(row) : null;
+}
+
+// A write GHL never echoed (a coalesced or lost webhook) stops counting after this: an agent's later change of
+// the same value must not be mistaken for it.
+const DND_ECHO_TTL_MS = 10 * 60_000;
+
+/** Recorded before the GHL call: its webhook can arrive before its answer. */
+export async function recordDndWrite(
+  db: Db,
+  write: { tenant: string; ghlContactId: string; smsActive: boolean },
+): Promise<void> {
+  await db
+    .insertInto('messaging_dnd_writes')
+    .values({ tenant: write.tenant, ghl_contact_id: write.ghlContactId, sms_active: write.smsActive })
+    .execute();
+}
+
+/**
+ * Whether GHL's report of a contact's SMS DND is the echo of one of our writes: the oldest pending write of
+ * that value is consumed, with every older one (GHL reports writes in order, so those were superseded).
+ */
+export async function consumeDndEcho(
+  db: Db,
+  report: { tenant: string; ghlContactId: string; smsActive: boolean },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const since = new Date(Date.now() - DND_ECHO_TTL_MS);
+    const pending = await trx
+      .selectFrom('messaging_dnd_writes')
+      .select(['id', 'written_at'])
+      .where('tenant', '=', report.tenant)
+      .where('ghl_contact_id', '=', report.ghlContactId)
+      .where('sms_active', '=', report.smsActive)
+      .where('written_at', '>', since)
+      .orderBy('id')
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
+    await trx
+      .deleteFrom('messaging_dnd_writes')
+      .where('tenant', '=', report.tenant)
+      .where('ghl_contact_id', '=', report.ghlContactId)
+      .where((eb) => (pending ? eb('id', '<=', pending.id) : eb('written_at', '<=', since)))
+      .execute();
+    return pending !== undefined;
+  });
 }

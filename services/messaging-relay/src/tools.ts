@@ -17,6 +17,33 @@ export interface RelayTools {
   setSmsDnd(contactId: string, active: boolean): Promise<void>;
   /** Sends through the texting system; `opted_out` when it answers 409 "recipient opted out". */
   sendText(input: SendInput): Promise<{ chatMessageId: string } | 'opted_out'>;
+  /**
+   * Sends through Aloware's SMS gateway: 202 means accepted, with no id; the outcome comes later as an
+   * `OutboundSMS-Disposition*` webhook. Throws when no Aloware client was given (no routing rule needs one).
+   */
+  sendViaAloware(input: AlowareSendInput): Promise<void>;
+}
+
+/** The one Aloware call the relay makes; `AlowareClient` from `@df/aloware-client` is one. */
+export interface AlowareSmsGateway {
+  sendSms(input: {
+    to: string;
+    message: string;
+    from?: string;
+    lineId?: number;
+    userId?: number;
+    imageUrl?: string;
+  }): Promise<unknown>;
+}
+
+export interface AlowareSendInput {
+  to: string;
+  body: string;
+  from?: string;
+  lineId?: number;
+  userId?: number;
+  /** Aloware's gateway takes one image (MMS): the first attachment. */
+  imageUrl?: string;
 }
 
 export interface ImportInput {
@@ -50,6 +77,7 @@ export function createRelayTools(
   ghl: GhlClient,
   texting: TextingClient,
   options: RelayToolsOptions,
+  aloware: AlowareSmsGateway | null = null,
 ): RelayTools {
   const windowMs = options.statusForbiddenWindowMs ?? 15_000;
   const intervalMs = options.statusRetryIntervalMs ?? 1_000;
@@ -70,8 +98,9 @@ export function createRelayTools(
         attachments: input.attachments,
         altId: input.altId,
         ...(input.date !== null && { date: input.date }),
-        // The spec types `direction` as an object (a defect the validator enforces): sent only when outbound.
-        ...(input.direction === 'outbound' && { direction: input.direction }),
+        // Always said: the spec documents "default is outbound" for this inbound import. The spec types it as
+        // an object, while its description and example are strings (the simulator follows those).
+        direction: input.direction,
       });
       return imported.messageId;
     },
@@ -100,6 +129,18 @@ export function createRelayTools(
     async setSmsDnd(contactId, active) {
       const status = active ? 'active' : 'inactive';
       await ghl.updateContact(contactId, { dndSettings: { SMS: { status } } });
+    },
+    async sendViaAloware(input) {
+      if (!aloware)
+        throw new Error('a routing rule sends through Aloware, but no Aloware client was configured');
+      await aloware.sendSms({
+        to: input.to,
+        message: input.body,
+        ...(input.from !== undefined && { from: input.from }),
+        ...(input.lineId !== undefined && { lineId: input.lineId }),
+        ...(input.userId !== undefined && { userId: input.userId }),
+        ...(input.imageUrl !== undefined && { imageUrl: input.imageUrl }),
+      });
     },
     async sendText(input) {
       try {

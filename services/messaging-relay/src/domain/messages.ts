@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { nameUuid } from '@df/contracts';
 
 /**
@@ -15,6 +16,19 @@ export const inboundIntentKey = (tenant: string, origin: Origin, sourceMessageId
 export const outboundIntentKey = (tenant: string, ghlMessageId: string) =>
   nameUuid(`messaging-relay:outbound:${tenant}:ghl:${ghlMessageId}`);
 
+/** A text an agent sent from the texting system's own app (not through GHL): one import per chat message id. */
+export const externalIntentKey = (tenant: string, chatMessageId: string) =>
+  nameUuid(`messaging-relay:outbound:${tenant}:texting:${chatMessageId}`);
+
+/**
+ * What identifies a text sent through Aloware when its disposition webhook comes back: Aloware's 202 carries no
+ * id, so the webhook is matched to our send by phone and this hash of the body (bodies are never stored).
+ */
+export const bodyHash = (body: string | null) =>
+  createHash('sha256')
+    .update(body ?? '')
+    .digest('hex');
+
 /** A HELP reply: one per inbound message that asked, whichever of its events (body keyword, `optout.help`). */
 export const helpReplyKey = (tenant: string, sourceMessageId: string) =>
   nameUuid(`messaging-relay:help:${tenant}:${sourceMessageId}`);
@@ -23,6 +37,10 @@ export type MessageStatus =
   | 'importing'
   | 'imported'
   | 'sending'
+  /** Aloware refused the call with an answer (429, 5xx): not accepted, so sending again texts once. */
+  | 'queued'
+  /** An Aloware send interrupted with no answer: it may have gone out, and Aloware takes no idempotency key. */
+  | 'unconfirmed'
   | 'sent'
   | 'delivered'
   | 'failed'
@@ -50,3 +68,21 @@ export function decideOutbound(row: MessageRow | null, optedOut: boolean): 'send
   // A send interrupted mid-way is sent again with the same Idempotency-Key: the texting system answers once.
   return optedOut ? 'refuse' : 'send';
 }
+
+/**
+ * An agent's text routed through Aloware, given its mapping row. Aloware's send takes no idempotency key, so a
+ * send interrupted without an answer (`sending` found again) is never repeated: it is `unconfirmed`, and its
+ * disposition webhook, if Aloware did send it, still completes it. One Aloware refused with an answer is sent.
+ */
+export function decideAlowareSend(
+  row: MessageRow | null,
+  optedOut: boolean,
+): 'send' | 'refuse' | 'unconfirmed' | 'duplicate' {
+  if (row?.status === 'sending') return 'unconfirmed';
+  if (row && row.status !== 'queued') return 'duplicate';
+  return optedOut ? 'refuse' : 'send';
+}
+
+/** The GHL status an Aloware outbound SMS disposition means: one webhook per SMS, its final result. */
+export const alowareDispositionStatus = (failed: boolean): 'delivered' | 'failed' =>
+  failed ? 'failed' : 'delivered';
