@@ -68,6 +68,13 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
       const reporter = new OutcomeReporter(infra, spec.group);
       const deps = spec.deps({ infra, log, report: (cause, outcome) => reporter.report(cause, outcome) });
       const tuning = { ...spec, ...options.tuning };
+      options.metrics?.watch({
+        group: `${p}${spec.group}`,
+        topics: spec.topics.map((t) => `${p}${t}`),
+        deadLetterTopic: `${p}${deadLetterTopicOf(spec.group)}`,
+        kafka: infra.kafka,
+        db: infra.db,
+      });
       const observer: ConsumerObserver = combineObservers(
         loggingObserver(log),
         options.metrics?.consumer(spec.group),

@@ -3,6 +3,7 @@ import { createDb } from '@df/db';
 import { createKafka, type Kafka, SchemaCodec } from '@df/kafka';
 import type { Logger } from '@df/telemetry';
 import type { Kysely } from 'kysely';
+import type { ClusterCredentials } from './ops-settings.ts';
 import { topicSchemas } from './topic-schemas.ts';
 
 /** What every service is wired to: the same three servers, one naming of topics. */
@@ -26,15 +27,21 @@ export interface InfrastructureSettings {
   topicPrefix?: string;
   clientId: string;
   log: Logger;
+  /** TLS/SASL for Kafka and basic auth for the registry (`loadOpsSettings`); none locally. */
+  credentials?: ClusterCredentials;
 }
 
 export function connectInfrastructure(settings: InfrastructureSettings): Infrastructure {
-  const codec = new SchemaCodec(settings.schemaRegistryUrl);
+  const codec = new SchemaCodec(settings.schemaRegistryUrl, settings.credentials?.registry);
   const topicPrefix = settings.topicPrefix ?? '';
   const db =
     settings.db ?? createDb(settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/df_middleware');
   return {
-    kafka: createKafka({ brokers: settings.kafkaBrokers, clientId: settings.clientId }),
+    kafka: createKafka({
+      brokers: settings.kafkaBrokers,
+      clientId: settings.clientId,
+      ...settings.credentials?.kafka,
+    }),
     kafkaBrokers: settings.kafkaBrokers,
     codec,
     db,

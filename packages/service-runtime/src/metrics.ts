@@ -1,12 +1,22 @@
 import type { ConsumerObserver } from '@df/kafka';
-import { Counter, Gauge, Histogram, MetricsRegistry } from '@df/telemetry';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, MetricsRegistry } from '@df/telemetry';
+import { type PipelineState, readPipelineState, type WatchedGroup } from './pipeline-state.ts';
+
+/** Prefix of the process's default metrics and of the pipeline's state gauges (`df_consumer_lag`, ...). */
+export const METRICS_PREFIX = 'df_';
 
 /**
  * The metrics every consumer service shares, on one registry per process: events handled, skipped, retried
  * and dead-lettered per group and type, handler time, and the calls made to the tools (with the time spent
  * waiting for their rate limits).
  */
-export function createServiceMetrics(registry = new MetricsRegistry()) {
+export function createServiceMetrics(
+  registry = new MetricsRegistry(),
+  options: { processMetrics?: boolean } = {},
+) {
+  // CPU, memory, event-loop lag, handles: once per process (the all-in-one serves one registry of them).
+  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  const pipeline = pipelineGauges(registry);
   const handled = new Counter({
     name: 'consumer_events_handled_total',
     help: 'Events a consumer group handled, by group and event type',
@@ -83,6 +93,8 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
 
   return {
     registry,
+    /** Adds a running group to the lag, dead-letter and parking gauges (`defineConsumer` calls it). */
+    watch: pipeline.watch,
     /** Hooks for the consumer runner's observer option. */
     consumer(group: string): ConsumerObserver {
       return {
@@ -121,3 +133,70 @@ export function createServiceMetrics(registry = new MetricsRegistry()) {
 }
 
 export type ServiceMetrics = ReturnType<typeof createServiceMetrics>;
+
+/**
+ * Gauges read from Kafka and Postgres when scraped, for the groups this process runs: lag per group, topic and
+ * partition, dead letters not redriven, parked keys and records. One read per scrape, shared by the gauges.
+ */
+function pipelineGauges(registry: MetricsRegistry) {
+  const groups: WatchedGroup[] = [];
+  let current: { at: number; state: Promise<PipelineState> } | undefined;
+  const state = () => {
+    if (!current || Date.now() - current.at > 1000) {
+      current = { at: Date.now(), state: readPipelineState(groups) };
+    }
+    return current.state;
+  };
+  const gauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (g: Gauge<L>, s: PipelineState) => void,
+  ) =>
+    new Gauge<L>({
+      name: `${METRICS_PREFIX}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (groups.length === 0) return;
+        // Kafka or Postgres away: the series disappear (absent() alerts) instead of repeating stale numbers.
+        const s = await state().catch(() => undefined);
+        if (s) fill(this, s);
+      },
+    });
+  gauge(
+    'consumer_lag',
+    'Records a consumer group has not committed yet, by topic and partition',
+    ['group', 'topic', 'partition'],
+    (g, s) => {
+      for (const row of s.lag)
+        g.set({ group: row.group, topic: row.topic, partition: String(row.partition) }, row.lag);
+    },
+  );
+  gauge(
+    'dead_letters_pending',
+    "Records in a group's dead-letter topic past what a redrive went through (npm run dlq -- list)",
+    ['group'],
+    (g, s) => {
+      for (const row of s.deadLetterBacklog) g.set({ group: row.group }, row.records);
+    },
+  );
+  gauge(
+    'parked_keys',
+    'Keys parked after spending their retry budget (npm run parked -- list)',
+    ['group'],
+    (g, s) => {
+      for (const row of s.parked) g.set({ group: row.group }, row.keys);
+    },
+  );
+  gauge('parked_records', 'Records waiting behind parked keys', ['group'], (g, s) => {
+    for (const row of s.parked) g.set({ group: row.group }, row.records);
+  });
+  return {
+    watch(group: WatchedGroup) {
+      if (!groups.some((g) => g.group === group.group)) groups.push(group);
+    },
+  };
+}

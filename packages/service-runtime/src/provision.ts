@@ -4,15 +4,18 @@ import type { Infrastructure } from './infrastructure.ts';
 
 /**
  * Creates every declared topic and registers every topic's schema (BACKWARD compatibility, so an incompatible
- * change to the contracts is refused here, at start-up, instead of surfacing in a consumer).
+ * change to the contracts is refused here, at start-up, instead of surfacing in a consumer). `partitions`
+ * (`TOPIC_PARTITIONS`) replaces the declared count of the event topics; dead-letter topics keep their one
+ * partition (their order is the redrive order). Raising it later remaps keys: see the README's scaling guide.
+ * Returns the topics it created.
  */
-export async function provisionEventBus(infra: Infrastructure, partitionsOverride?: number): Promise<void> {
-  await provisionTopics(
+export async function provisionEventBus(infra: Infrastructure, partitions?: number): Promise<string[]> {
+  const created = await provisionTopics(
     infra.kafka,
     TOPIC_DECLARATIONS.map((d) => ({
       ...d,
       name: `${infra.topicPrefix}${d.name}`,
-      partitions: partitionsOverride ?? d.partitions,
+      partitions: partitions !== undefined && d.partitions > 1 ? partitions : d.partitions,
     })),
   );
   for (const document of schemaDocuments()) {
@@ -20,4 +23,5 @@ export async function provisionEventBus(infra: Infrastructure, partitionsOverrid
       await infra.codec.register(subjectFor(`${infra.topicPrefix}${topic}`), document.schema);
     }
   }
+  return created;
 }

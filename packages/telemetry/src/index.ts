@@ -1,3 +1,3 @@
-export { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
+export { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
 export { createLogger, type Logger, type LogLevel } from './logger.ts';
 export { maskFields, maskText } from './mask.ts';
