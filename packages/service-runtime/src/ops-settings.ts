@@ -48,7 +48,7 @@ export interface OpsSettings {
 const requiredIn = (mode: string, why: string) => `required in ${mode} mode (${why})`;
 
 /** Checks the cross-field rules of `opsEnv` (and the production addresses); one issue per missing name. */
-function refineOps(e: Record<string, unknown>, env: Env, ctx: z.RefinementCtx) {
+function refineOps(e: Record<string, unknown>, env: Env, ctx: z.RefinementCtx, metricsToken: boolean) {
   const missing = (name: string, why: string) =>
     ctx.addIssue({ code: 'custom', path: [name], message: requiredIn(String(e.DF_MODE), why) });
   if (e.KAFKA_SASL_MECHANISM !== 'none') {
@@ -64,18 +64,23 @@ function refineOps(e: Record<string, unknown>, env: Env, ctx: z.RefinementCtx) {
   if (e.DF_MODE !== 'production') return;
   for (const name of PRODUCTION_ADDRESSES)
     if (!env[name]?.trim()) missing(name, 'the default points at this machine');
-  if (e.METRICS_TOKEN === undefined && e.OPERATOR_TOKEN === undefined)
+  if (metricsToken && e.METRICS_TOKEN === undefined && e.OPERATOR_TOKEN === undefined)
     missing('METRICS_TOKEN', 'or OPERATOR_TOKEN: the bearer of /metrics must not change at every start');
 }
 
 /**
- * Parses the operational settings of `service`, whose health and metrics port defaults to `defaultPort`
+ * Parses the operational settings of a service whose health and metrics port defaults to `defaultPort`
  * (`OPS_PORT` overrides it). Throws a ConfigError naming every refused or missing variable.
+ * `requireMetricsToken: false` for a process whose /metrics another setting guards (the all-in-one's ingress).
  */
-export function loadOpsSettings(env: Env, defaultPort: number): OpsSettings {
+export function loadOpsSettings(
+  env: Env,
+  defaultPort: number,
+  options: { requireMetricsToken?: boolean } = {},
+): OpsSettings {
   const schema = z
     .object({ ...opsEnv, OPS_PORT: port(defaultPort) })
-    .superRefine((e, ctx) => refineOps(e, env, ctx));
+    .superRefine((e, ctx) => refineOps(e, env, ctx, options.requireMetricsToken ?? true));
   const e = parseEnv(schema, env);
   const sasl =
     e.KAFKA_SASL_MECHANISM === 'none'

@@ -26,6 +26,7 @@ import {
   refineMessagingEnv,
   toMessagingRouting,
 } from '@df/messaging-relay';
+import { loadOpsSettings, loadSettings, type OpsSettings, opsEnv, partitionsEnv } from '@df/service-runtime';
 import { z } from 'zod';
 import type { SimulatedGhlAuth, ToolEndpoints } from './tools.ts';
 
@@ -45,6 +46,8 @@ export const SystemEnv = z
     ...listSyncRulesEnv,
     ...messagingRelayEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
+    DF_MODE: opsEnv.DF_MODE,
+    ...partitionsEnv,
   })
   .superRefine((env, ctx) => {
     refineIngressEnv(env, ctx);
@@ -54,14 +57,23 @@ export const SystemEnv = z
     // Some credentials but not all would silently run against the simulators while meaning production.
     const names = realToolCredentials(env.GHL_AUTH);
     const record = env as Record<string, unknown>;
-    if (names.some((name) => !notToolChoice.has(name) && record[name] !== undefined)) {
+    if (env.DF_MODE === 'production') {
+      // Production never falls back to the simulators, and its operator token must survive a restart.
+      requireSet(env, ctx, [...names, 'OPERATOR_TOKEN'], 'in production mode (DF_MODE=production)');
+    } else if (names.some((name) => !notToolChoice.has(name) && record[name] !== undefined)) {
       const why = `(the real tools need all of ${names.join(', ')}; set none to use the simulators)`;
       requireSet(env, ctx, names, why);
     }
   });
 
 export interface SystemConfig {
+  /** production: real tools, configured servers and tokens only; local: the stack and simulators may start. */
+  mode: 'local' | 'production';
   infrastructure: InfrastructureEnv;
+  /** Kafka TLS/SASL and registry credentials. */
+  credentials: OpsSettings['credentials'];
+  /** Partitions of each event topic when created (`TOPIC_PARTITIONS`). */
+  partitions: number;
   ingress: IngressConfig;
   /** The real tools, or null: the simulators stand in. */
   tools: ToolEndpoints | null;
@@ -88,11 +100,18 @@ export interface SystemConfig {
 
 /** Parses the process's environment once; throws a ConfigError naming every refused variable. */
 export function loadSystemConfig(env: Env): SystemConfig {
-  const e = parseEnv(SystemEnv, env);
+  const { e, ops } = loadSettings({
+    e: () => parseEnv(SystemEnv, env),
+    // Its /metrics is the ingress's, behind OPERATOR_TOKEN (required above in production).
+    ops: () => loadOpsSettings(env, 0, { requireMetricsToken: false }),
+  });
   // The refinement refused a partial set: any one name of the mode's means all of them are here.
   const real = e.GHL_LOCATION_ID !== undefined && e.ALOWARE_API_TOKEN !== undefined;
   return {
+    mode: ops.mode,
     infrastructure: toInfrastructure(e),
+    credentials: ops.credentials,
+    partitions: e.TOPIC_PARTITIONS,
     ingress: toIngressConfig(e),
     tools: real
       ? {

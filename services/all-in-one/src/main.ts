@@ -15,24 +15,29 @@ const config = loadOrExit('df-middleware', () => loadSystemConfig(process.env));
 const log = createLogger({ service: 'df-middleware' }, { level: config.infrastructure.logLevel });
 // The stack's own settings (cache and state directories, JDKs) are read by the stack command.
 const stack = stackConfig(process.env);
-try {
-  for (const server of await stackUp(stack)) {
-    console.log(`${server.name.padEnd(9)} ${server.state.padEnd(9)} ${server.address}`);
+if (config.mode === 'local') {
+  try {
+    for (const server of await stackUp(stack)) {
+      console.log(`${server.name.padEnd(9)} ${server.state.padEnd(9)} ${server.address}`);
+    }
+  } catch (error) {
+    if (!(error instanceof StackError)) throw error;
+    console.error(`stack: ${error.message}`);
+    process.exit(1);
   }
-} catch (error) {
-  if (!(error instanceof StackError)) throw error;
-  console.error(`stack: ${error.message}`);
-  process.exit(1);
+} else {
+  // Production: the configured servers or nothing; a local Kafka or registry is never started.
+  console.log(`production mode: Kafka ${config.infrastructure.kafkaBrokers.join(',')}, no local stack`);
 }
 // Every service of the process shares this pool; sized for their concurrency (see each service's options).
-const db = createDb(stack.databaseUrl, { max: 25 });
+const db = createDb(config.infrastructure.databaseUrl, { max: 25 });
 const { results = [] } = await migrateToLatest(db);
 for (const r of results) console.log(`migration ${r.migrationName}: ${r.status}`);
 
 const system = await startSystem({
   config,
-  kafkaBrokers: stack.kafkaBrokers,
-  schemaRegistryUrl: stack.schemaRegistryUrl,
+  kafkaBrokers: config.infrastructure.kafkaBrokers,
+  schemaRegistryUrl: config.infrastructure.schemaRegistryUrl,
   db,
   log,
   simulators: { ports: { ghl: 4010, aloware: 4020, texting: 4030 } },
@@ -45,7 +50,11 @@ ingress    ${system.ingressUrl}   (webhooks: /webhooks/aloware, /webhooks/ghl, /
 operator   Authorization: Bearer ${config.ingress.operatorToken ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)`);
 if (system.simulators) {
   const { ghl, aloware, texting } = system.simulators;
-  console.log(`simulators (no real credentials set):
+  console.log(`
+*** SIMULATORS, NOT THE REAL TOOLS: no GHL or Aloware credentials are set, so nothing leaves this machine. ***
+*** Set GHL_API_KEY, GHL_LOCATION_ID and ALOWARE_API_TOKEN for the real tools; DF_MODE=production refuses  ***
+*** to start without them.                                                                                 ***
+simulators:
   GHL       ${ghl.url}   location ${ghl.locationId}, token ${ghl.pitToken}
   Aloware   ${aloware.url}   api_token ${aloware.apiToken}   (drive it: POST ${aloware.url}/__sim/contacts)
   texting   ${texting.url}   api key ${texting.apiKey}`);

@@ -41,7 +41,7 @@ export interface SystemOptions {
   db: Kysely<Database>;
   log: Logger;
   topicPrefix?: string;
-  /** Partitions per topic when they are created (tests use fewer). */
+  /** Partitions per topic when they are created, over `TOPIC_PARTITIONS` (tests use fewer). */
   partitions?: number;
   ingressPort?: number;
   simulators?: SimulatorOptions;
@@ -89,8 +89,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     topicPrefix: options.topicPrefix ?? config.infrastructure.topicPrefix,
     clientId: 'df-middleware',
     log,
+    credentials: config.credentials,
   });
-  await provisionEventBus(infra, options.partitions);
+  await provisionEventBus(infra, options.partitions ?? config.partitions);
 
   const simulated = config.tools ? null : await startSimulators(options.simulators);
   const tools = config.tools ?? withSimulatedGhlAuth(simulated!, config.simulatedGhlAuth);
@@ -103,7 +104,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const operatorToken = base.operatorToken ?? secret();
 
   // One registry for the services in this process, served with the ingress's on its /metrics.
-  const metrics = createServiceMetrics();
+  const metrics = createServiceMetrics(undefined, { processMetrics: true });
   const ingress = await startIngress(
     {
       ...base,
@@ -131,6 +132,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       db: infra.db,
       log: log.child({ service: 'ingress' }),
       extraMetrics: [metrics.registry],
+      credentials: config.credentials,
     },
   );
   simulated?.simulators.connect(ingress.url, { alowareUser, alowarePass, textingSecret });
