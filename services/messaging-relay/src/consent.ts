@@ -145,14 +145,14 @@ async function replyThroughAloware(
     status: 'sending',
     body_hash: bodyHash(body),
   });
-  if (row?.status === 'queued') await updateMessage(deps.db, reply.id, { status: 'sending' });
+  if (row?.status === 'queued') await updateMessage(deps.db, reply.id, { status: 'sending' }, 'queued');
   await sendThroughAloware(
     deps,
     reply.id,
     { via: 'aloware', from },
     { to: reply.phone, body, attachments: [] },
   );
-  await updateMessage(deps.db, reply.id, { status: 'sent' });
+  await updateMessage(deps.db, reply.id, { status: 'sent' }, 'sending');
   await deps.report(event, {
     id: nameUuid(`${event.id}:messaging-relay:help`),
     entity: { type: 'contact', id: reply.phone },

@@ -1,3 +1,4 @@
+import { createAlowareClient } from '@df/aloware-client';
 import { loadOrExit } from '@df/env';
 import { createSharedGhlClient } from '@df/ghl-store';
 import { stopOnSignals } from '@df/kafka';
@@ -33,7 +34,14 @@ const metrics = createServiceMetrics(undefined, { processMetrics: true });
 const server = await serveOps('messaging-relay', ops, infra, [metrics.registry]);
 const ghl = createSharedGhlClient({ db: infra.db, ...settings.ghl, onCall: (info) => metrics.ghlCall(info) });
 const texting = createTextingClient(settings.texting);
-const tools = createRelayTools(ghl, texting, { conversationProviderId: settings.conversationProviderId });
+// Only when a routing rule or the HELP reply on Aloware sends through Aloware.
+const aloware = settings.aloware ? createAlowareClient(settings.aloware) : null;
+const tools = createRelayTools(
+  ghl,
+  texting,
+  { conversationProviderId: settings.conversationProviderId },
+  aloware,
+);
 const service = await startMessagingRelay(
   infra,
   tools,
@@ -41,6 +49,8 @@ const service = await startMessagingRelay(
     tenant: settings.ghl.locationId,
     helpReply: settings.helpReply,
     cutOverPendingTenants: settings.cutOverPendingTenants,
+    routes: settings.routes,
+    alowareFrom: settings.alowareFrom,
   },
   { metrics },
 );

@@ -50,7 +50,7 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
   if (decision === 'unconfirmed') {
-    await updateMessage(deps.db, id, { status: 'unconfirmed' });
+    await updateMessage(deps.db, id, { status: 'unconfirmed' }, 'sending');
     const why = 'Aloware did not confirm the send; not sent again, so the text is never sent twice';
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', why);
     return void (await report('unconfirmed', 'skipped', 'send_unconfirmed', null));
@@ -64,13 +64,14 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
       body_hash: bodyHash(body),
     });
     // A `queued` row (Aloware refused with an answer last time) is sent again: mark it in flight first.
-    if (row?.status === 'queued') await updateMessage(deps.db, id, { status: 'sending' });
+    if (row?.status === 'queued') await updateMessage(deps.db, id, { status: 'sending' }, 'queued');
     await sendThroughAloware(deps, id, channel, {
       to: phone,
       body,
       attachments: event.data.mediaUrls,
     });
-    await updateMessage(deps.db, id, { status: 'sent' });
+    // Aloware's disposition may have come back first and set the final status: that one stays.
+    await updateMessage(deps.db, id, { status: 'sent' }, 'sending');
     return void (await report('sent', 'sent', null, null));
   }
   await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'sending' });
@@ -121,7 +122,7 @@ export async function sendThroughAloware(
     });
   } catch (error) {
     if (isToolError(error) && error.status !== undefined) {
-      await updateMessage(deps.db, id, { status: 'queued' });
+      await updateMessage(deps.db, id, { status: 'queued' }, 'sending');
     }
     throw error;
   }

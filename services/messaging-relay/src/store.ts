@@ -145,15 +145,18 @@ export async function recordIntent(
     .execute();
 }
 
+/** `onlyIf`: change the row only while it is still in that status (a tool's webhook may have moved it on). */
 export async function updateMessage(
   db: Db,
   id: string,
   change: Omit<Updateable<MessagingMessagesTable>, 'id' | 'tenant'>,
+  onlyIf?: MessageStatus,
 ): Promise<void> {
   await db
     .updateTable('messaging_messages')
     .set({ ...change, updated_at: new Date() })
     .where('id', '=', id)
+    .$if(onlyIf !== undefined, (q) => q.where('status', '=', onlyIf!))
     .execute();
 }
 
