@@ -212,6 +212,47 @@ describe('messaging-relay (real Kafka, registry, Postgres; simulated tools)', ()
     ).toHaveLength(1);
   });
 
+  it('a text sent from the texting app, outside GHL, is recorded once in the GHL conversation as outbound', async () => {
+    const phone = '+12025550167';
+    const contact = ghl().seedContact({ firstName: 'Gus', phone }, { silent: true });
+    const providerCalls = ghl().providerEvents.length;
+    const elsewhere = texting().sendFromPlatform({ from: OUR_NUMBER, to: phone, body: 'Sent from the app' });
+    const imported = await waitFor('the text in GHL', () =>
+      ghl()
+        .messages()
+        .find((m) => m.altId === elsewhere.chatMessageId),
+    );
+    expect(imported).toMatchObject({
+      direction: 'outbound',
+      contactId: contact.id,
+      body: 'Sent from the app',
+      conversationProviderId: ghl().conversationProviderId,
+    });
+    // Its message.delivered becomes the GHL status, as for our own sends.
+    await waitFor('GHL to show it delivered', () => ghlMessage(imported.id)?.status === 'delivered');
+    const sent = texting().deliveries.find(
+      (d) =>
+        d.event === 'message.sent' &&
+        (d.body as { raw: { chatMessageId: string } }).raw.chatMessageId === elsewhere.chatMessageId,
+    )!;
+    for (let i = 0; i < 3; i++) await redeliver(sent.rawBody);
+    await waitFor('the copies recognized', async () =>
+      (await relayLog('duplicate')).some((r) => r.entity_id === elsewhere.chatMessageId),
+    );
+    expect(
+      ghl()
+        .messages()
+        .filter((m) => m.altId === elsewhere.chatMessageId),
+    ).toHaveLength(1);
+    // Recorded, never sent: neither GHL's provider webhook nor the texting send API was involved.
+    expect(ghl().providerEvents.length).toBe(providerCalls);
+    expect(
+      texting()
+        .sent()
+        .filter((m) => m.to === phone),
+    ).toEqual([]);
+  });
+
   it('a carrier failure of an agent’s text is reported to GHL as failed', async () => {
     const phone = '+12025550166';
     const contact = ghl().seedContact({ firstName: 'Fay', phone }, { silent: true });

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { createAlowareClient } from '@df/aloware-client';
+import type { EventOfType } from '@df/contracts';
+import { createGhlClient, InMemoryGhlTokenStore } from '@df/ghl-client';
+import {
+  type AlowareSimulator,
+  type GhlSimulator,
+  startAlowareSimulator,
+  startGhlSimulator,
+  startTextingSimulator,
+  type TextingSimulator,
+} from '@df/simulators';
+import { createTestDatabase, type TestDatabase } from '@df/test-kit';
+import { createTextingClient } from '@df/texting-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RelayDeps } from '../src/deps.ts';
+import { sendAgentText } from '../src/outbound.ts';
+import { relayReport } from '../src/reports.ts';
+import { createRelayTools, type RelayTools } from '../src/tools.ts';
+
+// An agent's text routed through Aloware, whose send takes no idempotency key: the handlers against the real
+// Postgres and the simulated GHL and Aloware, with the process dying exactly where it matters.
+let database: TestDatabase;
+let ghl: GhlSimulator;
+let aloware: AlowareSimulator;
+let texting: TextingSimulator;
+let tools: RelayTools;
+const LINE = '+12025550100';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ghl = await startGhlSimulator({ port: 0 });
+  aloware = await startAlowareSimulator({ apiToken: 'aloware-token' });
+  texting = await startTextingSimulator({ port: 0 });
+  const store = new InMemoryGhlTokenStore();
+  const minted = ghl.issueOAuthTokens();
+  await store.save(ghl.locationId, {
+    accessToken: minted.accessToken,
+    refreshToken: minted.refreshToken,
+    expiresAt: Date.now() + minted.expiresIn * 1000,
+  });
+  const { clientId, clientSecret } = ghl.oauthClient;
+  tools = createRelayTools(
+    createGhlClient({
+      locationId: ghl.locationId,
+      baseUrl: ghl.url,
+      auth: { type: 'oauth', clientId, clientSecret, store },
+    }),
+    createTextingClient({ baseUrl: texting.url, apiKey: texting.apiKey }),
+    { conversationProviderId: ghl.conversationProviderId, statusRetryIntervalMs: 50 },
+    createAlowareClient({ baseUrl: aloware.url, apiToken: 'aloware-token' }),
+  );
+});
+afterAll(async () => {
+  await Promise.all([ghl?.close(), aloware?.close(), texting?.close()]);
+  await database?.drop();
+});
+
+const reasons: string[] = [];
+const deps = (over: Partial<RelayTools> = {}): RelayDeps => ({
+  db: database.db,
+  tools: { ...tools, ...over },
+  config: {
+    tenant: ghl.locationId,
+    helpReply: null,
+    cutOverPendingTenants: [],
+    routes: [{ via: 'aloware' }],
+    alowareFrom: LINE,
+  },
+  report: async (_cause, outcome) => void reasons.push(outcome.reason ?? outcome.action),
+});
+
+const base = <T extends string>(type: T, source: string, entityId: string, data: object) =>
+  ({
+    id: randomUUID(),
+    type,
+    source,
+    sourceEventName: type,
+    tenant: ghl.locationId,
+    entity: { type: 'message', id: entityId },
+    naturalKey: 'k',
+    occurredAt: new Date().toISOString(),
+    dedupeKey: randomUUID(),
+    receivedAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    raw: {},
+    data: {
+      messageId: entityId,
+      chatMessageId: null,
+      conversationId: null,
+      alowareContactId: null,
+      ghlContactId: null,
+      direction: 'outbound',
+      status: null,
+      error: null,
+      mediaUrls: [],
+      agentId: null,
+      sentAt: null,
+      ...data,
+    },
+  }) as never;
+
+/** An agent's text as GHL's provider webhook makes it (the message exists in GHL, pending). */
+async function agentText(phone: string, body: string): Promise<EventOfType<'sms.send_requested'>> {
+  const contact = ghl.seedContact({ firstName: 'Al', phone }, { silent: true });
+  const res = await fetch(`${ghl.url}/conversations/messages`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${ghl.pitToken}`,
+      version: '2021-04-15',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ type: 'SMS', contactId: contact.id, message: body }),
+  });
+  const { messageId } = (await res.json()) as { messageId: string };
+  return base('sms.send_requested', 'ghl', messageId, {
+    ghlContactId: contact.id,
+    contactPhone: phone,
+    from: null,
+    to: phone,
+    body,
+  });
+}
+
+/** Aloware's `OutboundSMS-Disposition*` about one of the SMS it sent, as the ingress normalizes it. */
+const disposition = (sms: AlowareSimulator['sentSms'][number]): EventOfType<'sms.sent'> =>
+  base('sms.sent', 'aloware', String(sms.communicationId), {
+    contactPhone: sms.to,
+    from: LINE,
+    to: sms.to,
+    body: sms.message,
+    status: 'delivered',
+  });
+
+const smsTo = (phone: string) => aloware.sentSms.filter((m) => m.to === phone);
+const status = (id: string) => ghl.messages().find((m) => m.id === id)?.status;
+
+describe('an agent’s text routed through Aloware (real Postgres, simulated GHL and Aloware)', () => {
+  it('the process dies after Aloware accepted it: never sent again, and its disposition still completes it', async () => {
+    const phone = '+12025550211';
+    const event = await agentText(phone, 'See you at noon');
+    const diesAfterSend: Partial<RelayTools> = {
+      async sendViaAloware(input) {
+        await tools.sendViaAloware(input);
+        throw new Error('connection lost before the answer');
+      },
+    };
+    await expect(sendAgentText(event, deps(diesAfterSend))).rejects.toThrow('connection lost');
+    await sendAgentText(event, deps());
+    await sendAgentText(event, deps());
+    expect(smsTo(phone)).toHaveLength(1);
+    expect(status(event.entity.id!)).toBe('failed');
+    expect(reasons).toContain('send_unconfirmed');
+
+    await relayReport(disposition(smsTo(phone)[0]!), deps());
+    expect(status(event.entity.id!)).toBe('delivered');
+  });
+
+  it('Aloware answered 429: nothing was accepted, so the retry sends it, once', async () => {
+    const phone = '+12025550212';
+    const event = await agentText(phone, 'Quote attached');
+    aloware.failNext(1, { status: 429, path: '/sms-gateway/send' });
+    await expect(sendAgentText(event, deps())).rejects.toThrow();
+    expect(smsTo(phone)).toEqual([]);
+    await sendAgentText(event, deps());
+    await sendAgentText(event, deps());
+    expect(smsTo(phone)).toHaveLength(1);
+    const sms = smsTo(phone)[0]!;
+    await relayReport(disposition(sms), deps());
+    await relayReport(disposition(sms), deps());
+    expect(status(event.entity.id!)).toBe('delivered');
+    expect(reasons.at(-1)).toBe('duplicate');
+  });
+
+  it('two texts to one phone: each disposition goes to the send with its body', async () => {
+    const phone = '+12025550213';
+    const first = await agentText(phone, 'First');
+    const second = await agentText(phone, 'Second');
+    await sendAgentText(first, deps());
+    await sendAgentText(second, deps());
+    const [one, two] = smsTo(phone);
+    // The second's disposition arrives first, and says failed.
+    await relayReport({ ...disposition(two!), type: 'sms.failed' } as never, deps());
+    await relayReport(disposition(one!), deps());
+    expect(status(first.entity.id!)).toBe('delivered');
+    expect(status(second.entity.id!)).toBe('failed');
+  });
+});
