@@ -15,6 +15,7 @@ import { applyConsent } from '../src/consent.ts';
 import type { RelayDeps } from '../src/deps.ts';
 import { relayInbound } from '../src/inbound.ts';
 import { sendAgentText } from '../src/outbound.ts';
+import { relayReport } from '../src/reports.ts';
 import { createRelayTools, type RelayTools } from '../src/tools.ts';
 
 // The handlers against the real Postgres and the simulated GHL and texting system; no Kafka needed (the
@@ -145,6 +146,37 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     );
     expect(conversations.size).toBe(1);
     expect(ghl.messages().filter((m) => m.altId === 'carrier-5')).toHaveLength(1);
+  });
+
+  it('a text sent from the texting app: a crash after GHL recorded it, before its id was, records it once', async () => {
+    const phone = '+12025550176';
+    const report = (type: string) =>
+      envelope(
+        type,
+        'texting',
+        {
+          ...sms(phone, 'carrier-6', 'sent from the app'),
+          chatMessageId: 'msg_app_1',
+          direction: 'outbound',
+        },
+        'carrier-6',
+      ) as EventOfType<'sms.sent'>;
+    const sent = report('sms.sent');
+    const crashAfterImport: Partial<RelayTools> = {
+      async importMessage(input) {
+        await tools.importMessage(input);
+        throw new Error('process died before the commit');
+      },
+    };
+    await expect(relayReport(sent, deps(crashAfterImport))).rejects.toThrow('process died');
+    await relayReport(sent, deps());
+    await relayReport(sent, deps());
+    await relayReport(report('sms.delivered'), deps());
+    const imported = ghl.messages().filter((m) => m.altId === 'msg_app_1');
+    expect(imported).toHaveLength(1);
+    expect(imported[0]).toMatchObject({ direction: 'outbound', status: 'delivered' });
+    expect(reasonsOf(nameUuid(`${sent.id}:messaging-relay:imported`))).toEqual(['sent_elsewhere_recovered']);
+    expect(texting.sent().filter((m) => m.to === phone)).toEqual([]);
   });
 
   it('cut-over: a tenant whose texting system still writes to GHL gets nothing imported', async () => {
