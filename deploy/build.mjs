@@ -5,24 +5,9 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { ENTRY_POINTS } from './entry-points.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-
-/** What `node dist/<name>.js` runs; the services' README and deploy/ files name these. */
-export const ENTRY_POINTS = {
-  ingress: 'services/ingress/src/main.ts',
-  'contact-sync': 'services/contact-sync/src/main.ts',
-  'call-sync': 'services/call-sync/src/main.ts',
-  'list-sync': 'services/list-sync/src/main.ts',
-  'messaging-relay': 'services/messaging-relay/src/main.ts',
-  audit: 'services/audit/src/main.ts',
-  provision: 'packages/service-runtime/src/provision-cli.ts',
-  migrate: 'packages/db/src/cli.ts',
-  dlq: 'packages/service-runtime/src/dead-letters-cli.ts',
-  parked: 'packages/service-runtime/src/parked-cli.ts',
-  spool: 'services/ingress/src/spool-cli.ts',
-  lists: 'services/list-sync/src/lists-cli.ts',
-};
 
 /** Every package a workspace depends on at run time: left to node_modules. */
 function runtimeDependencies() {

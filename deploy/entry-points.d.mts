@@ -1,0 +1,1 @@
+export declare const ENTRY_POINTS: Record<string, string>;
