@@ -1,3 +1,4 @@
+import { type BackfillConfig, backfillEnv, toBackfillConfig } from '@df/backfill';
 import { DEFAULT_FLUSH_CONFIG } from '@df/call-sync';
 import {
   type ContactSyncConfig,
@@ -44,6 +45,7 @@ export const SystemEnv = z
     ...textingApiEnv,
     ...contactSyncPolicyEnv,
     ...listSyncRulesEnv,
+    ...backfillEnv,
     ...messagingRelayEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
     DF_MODE: opsEnv.DF_MODE,
@@ -86,6 +88,8 @@ export interface SystemConfig {
   contactSync: ContactSyncConfig;
   /** list-sync's rules (`LIST_SYNC_RULES`). */
   listSync: ListSyncConfig;
+  /** Backfill and reconciliation (`BACKFILL_*`, `RECONCILE_*`). */
+  backfill: BackfillConfig;
   /** messaging-relay: the GHL provider id (the simulator's when it stands in), the HELP reply, the cut-over. */
   messaging: {
     conversationProviderId: string | null;
@@ -110,6 +114,7 @@ export function loadSystemConfig(env: Env): SystemConfig {
   return {
     mode: ops.mode,
     infrastructure: toInfrastructure(e),
+    backfill: toBackfillConfig(e),
     credentials: ops.credentials,
     partitions: e.TOPIC_PARTITIONS,
     ingress: toIngressConfig(e),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAlowareClient } from '@df/aloware-client';
 import { startAudit } from '@df/audit';
+import { type BackfillConfig, createBulkGhlClient, startBackfill } from '@df/backfill';
 import { createCallTools, DEFAULT_FLUSH_CONFIG, type FlushConfig, startCallSync } from '@df/call-sync';
 import {
   type ContactSyncConfig,
@@ -57,6 +58,8 @@ export interface SystemOptions {
   wrapContactTools?: (tools: ContactTools) => ContactTools;
   /** The same for list-sync. */
   wrapListTools?: (tools: ListTools) => ListTools;
+  /** Backfill and reconciliation settings, over the environment's (the rules are list-sync's). */
+  backfill?: Partial<BackfillConfig>;
 }
 
 export interface RunningSystem {
@@ -66,7 +69,10 @@ export interface RunningSystem {
   tools: ToolEndpoints;
   /** Present when the simulators stand in for the real tools. */
   simulators: Simulators | null;
-  consumers: Record<'audit' | 'contactSync' | 'callSync' | 'listSync', Pick<RunningConsumer, 'stop'>>;
+  consumers: Record<
+    'audit' | 'contactSync' | 'callSync' | 'listSync' | 'backfill',
+    Pick<RunningConsumer, 'stop'>
+  >;
   /** Null when it cannot run: the custom provider needs the OAuth app, a provider id and the texting API. */
   messagingRelay: { stop(deadlineMs?: number): Promise<void> } | null;
   /** What the simulators (or the real Aloware webhook) must send to the ingress. */
@@ -188,6 +194,19 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
   );
 
+  // Backfill and reconciliation page GHL on their share of the location's budget, beside live traffic's.
+  const backfillConfig = { ...config.backfill, rules: listSyncConfig.rules, ...options.backfill };
+  const bulkGhl = createBulkGhlClient({
+    db: infra.db,
+    locationId,
+    baseUrl,
+    auth,
+    locationLimiter: ghl.limiter,
+    share: backfillConfig.share,
+    onCall,
+  });
+  const backfill = await startBackfill(infra, { ghl: bulkGhl, aloware }, backfillConfig, { metrics });
+
   // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).
   const ghlApp =
     auth.type === 'oauth' ? await startGhlAppLifecycle(infra, { baseUrl, ...auth }, { metrics }) : null;
@@ -198,7 +217,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     operatorToken,
     tools,
     simulators: simulated?.simulators ?? null,
-    consumers: { audit, contactSync, callSync, listSync },
+    consumers: { audit, contactSync, callSync, listSync, backfill },
     messagingRelay,
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
@@ -208,6 +227,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         contactSync.stop(),
         callSync.stop(),
         listSync.stop(),
+        backfill.stop(),
         messagingRelay?.stop(),
         ghlApp?.stop(),
       ]);
