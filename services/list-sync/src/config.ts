@@ -6,7 +6,9 @@ import {
   type InfrastructureEnv,
   infrastructureEnv,
   nonNegativeInt,
+  oneOf,
   parseEnv,
+  positiveInt,
   requireGhlCredentials,
   requireSet,
   text,
@@ -23,6 +25,11 @@ export const listSyncRulesEnv = {
   LIST_SYNC_RULES: text(''),
   // Seconds between soft rebuilds of every rule's list (the first at start); 0 turns them off.
   LIST_SYNC_REBUILD_EVERY_S: nonNegativeInt(86_400, 'seconds'),
+  // all_lists: remove-from-all then re-add (empties unmanaged lists too); configured_only: never remove-from-all,
+  // rebuild the list a contact leaves instead (README: "list-sync", the collateral effect and its cost).
+  LIST_SYNC_REMOVAL: oneOf(['all_lists', 'configured_only'] as const, 'all_lists'),
+  // configured_only: seconds between the batched rebuilds of the lists removals wait for.
+  LIST_SYNC_REMOVAL_BATCH_S: positiveInt(60, 'seconds'),
 };
 
 /** Refuses rules that do not parse, naming each: a bad rule must stop the start, not silently drop a list. */
@@ -34,7 +41,12 @@ export function refineListSyncEnv(env: { LIST_SYNC_RULES: string }, ctx: z.Refin
 }
 
 export function toListSyncConfig(
-  env: { LIST_SYNC_RULES: string; LIST_SYNC_REBUILD_EVERY_S: number },
+  env: {
+    LIST_SYNC_RULES: string;
+    LIST_SYNC_REBUILD_EVERY_S: number;
+    LIST_SYNC_REMOVAL?: 'all_lists' | 'configured_only';
+    LIST_SYNC_REMOVAL_BATCH_S?: number;
+  },
   ghlLocationId: string | null = null,
 ): ListSyncConfig {
   const parsed = parseListRules(env.LIST_SYNC_RULES);
@@ -43,6 +55,8 @@ export function toListSyncConfig(
     rules: 'rules' in parsed ? parsed.rules : [],
     ghlLocationId,
     rebuildEveryMs: env.LIST_SYNC_REBUILD_EVERY_S * 1000,
+    removal: env.LIST_SYNC_REMOVAL ?? 'all_lists',
+    removalBatchMs: (env.LIST_SYNC_REMOVAL_BATCH_S ?? 60) * 1000,
   };
 }
 

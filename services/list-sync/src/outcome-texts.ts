@@ -24,3 +24,9 @@ export function removed(id: string, had: { listIds: number[] } | null, plan: Mem
   const reason = `removed from all lists (leaving ${gone.join(', ') || 'none of ours'}); re-adding ${kept.join(', ') || 'none'}`;
   return { action: 'deleted', reason, target: { system: 'aloware', id } } as const;
 }
+
+/** `configured_only`: the contact leaves a list by that list's batched rebuild, not by remove-from-all. */
+export function deferred(listId: number) {
+  const reason = `removal from list ${listId} deferred to its rebuild (LIST_SYNC_REMOVAL=configured_only)`;
+  return { action: 'skipped', reason, target: { system: 'aloware', id: String(listId) } } as const;
+}

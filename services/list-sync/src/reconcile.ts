@@ -3,10 +3,11 @@ import type { Database } from '@df/db';
 import type { OutcomeInput } from '@df/service-runtime';
 import { isToolError } from '@df/tool-http';
 import type { Kysely } from 'kysely';
-import { type ContactFacts, planMembership, removes } from './domain/membership.ts';
+import { type ContactFacts, planMembership, type RemovalMode, removes } from './domain/membership.ts';
 import type { ListRule } from './domain/rules.ts';
 import { ContactBusy, LEASE_MS, releaseLease, whenFree } from './lease.ts';
-import { added, refused, removed, skipped } from './outcome-texts.ts';
+import { added, deferred, refused, removed, skipped } from './outcome-texts.ts';
+import { markListForRebuild } from './removal-rebuilds.ts';
 import {
   isProcessed,
   loadMember,
@@ -27,6 +28,10 @@ export interface ListSyncConfig {
   ghlLocationId: string | null;
   /** The periodic soft rebuild of every rule's list (0 = off). */
   rebuildEveryMs: number;
+  /** `LIST_SYNC_REMOVAL`: remove-from-all (default), or rebuild only the managed list a contact leaves. */
+  removal?: RemovalMode;
+  /** `configured_only`: how often the lists waiting for a removal are rebuilt (removals batch per list). */
+  removalBatchMs?: number;
 }
 
 export interface ListSyncDeps {
@@ -101,7 +106,7 @@ export async function reconcile(
       const lease = member?.lease;
       if (lease && lease.holder !== holder && lease.until > new Date()) throw new ContactBusy();
       if (member && isStale(observation, member)) return 'stale' as const;
-      const plan = planMembership(member, observation.facts, deps.config.rules);
+      const plan = planMembership(member, observation.facts, deps.config.rules, deps.config.removal);
       const removing = plan.writes.find((w) => w.kind === 'remove_all')?.phone ?? null;
       await saveMember(trx, key, {
         facts: observation.facts,
@@ -109,7 +114,7 @@ export async function reconcile(
         applied: member?.applied ?? null,
         removingPhone: removing ?? member?.removingPhone ?? null,
         alowareContactId: member?.alowareContactId ?? null,
-        lease: plan.writes.length > 0 ? { holder, until: new Date(Date.now() + LEASE_MS) } : null,
+        lease: changes(plan) ? { holder, until: new Date(Date.now() + LEASE_MS) } : null,
       });
       return { plan, member };
     }),
@@ -123,6 +128,7 @@ export async function reconcile(
 
   const { plan, member } = planned;
   for (const reason of plan.skips) await skip(reason);
+  for (const listId of plan.rebuilds) await report(`defer-${listId}`, deferred(listId));
   // The Aloware id is remembered for the phone the contact is applied on (the remove endpoint takes ids).
   const cachedId = member?.alowareContactId ?? null;
   let nextId = plan.next && plan.next.phone === member?.applied?.phone ? cachedId : null;
@@ -160,10 +166,13 @@ export async function reconcile(
     const now = await loadMember(trx, key);
     // Facts a newer event saved meanwhile stay; its own handling plans from what is confirmed here. With no
     // write made, Aloware holds what it held: a list cleared meanwhile by a hard rebuild stays forgotten.
+    // A deferred removal is recorded with the change: the list's rebuild takes the contact out, the projection
+    // already counts it out (a later tag re-adds it, idempotently, whether or not the rebuild ran yet).
+    for (const listId of plan.rebuilds) await markListForRebuild(trx, key.tenant, listId);
     await saveMember(trx, key, {
       facts: now?.facts ?? observation.facts,
       factsAt: now?.factsAt ?? observation.at,
-      applied: plan.writes.length > 0 ? plan.next : (now?.applied ?? null),
+      applied: changes(plan) ? plan.next : (now?.applied ?? null),
       removingPhone: null,
       alowareContactId: nextId,
       lease: null,
@@ -172,6 +181,9 @@ export async function reconcile(
   });
   return { writes: plan.writes.length, stale: false };
 }
+
+const changes = (plan: { writes: unknown[]; rebuilds: number[] }) =>
+  plan.writes.length > 0 || plan.rebuilds.length > 0;
 
 /**
  * A hard rebuild plans as if the list it cleared held nobody, whatever the projection says: an event planned
@@ -197,7 +209,8 @@ async function freshIfNeeded(
     known !== null &&
     observed.at.getTime() === known.factsAt.getTime() &&
     !sameFacts(known.facts, observed.facts);
-  if (!repair && !tie && !removes(planMembership(known, observed.facts, deps.config.rules))) return observed;
+  const plan = planMembership(known, observed.facts, deps.config.rules, deps.config.removal);
+  if (!repair && !tie && !removes(plan)) return observed;
   const facts = await deps.tools.readContact(observed.key.ghlContactId);
   const at = new Date(Math.max(Date.now(), observed.at.getTime(), known?.factsAt.getTime() ?? 0));
   return { ...observed, facts, at, fresh: true };

@@ -9,6 +9,7 @@ import {
 import { factsFromEvent } from './domain/facts.ts';
 import { rebuildList } from './rebuild.ts';
 import { type ListSyncConfig, type ListSyncDeps, type Observation, reconcile } from './reconcile.ts';
+import { scheduleRemovalRebuilds } from './removal-rebuilds.ts';
 import { scheduleRebuilds } from './scheduled-rebuild.ts';
 import type { ListTools } from './tools.ts';
 
@@ -81,10 +82,13 @@ export async function startListSync(
   const running = await definition.start(infra, options);
   const tenant = config.ghlLocationId;
   const scheduled = deps && tenant ? scheduleRebuilds(deps, tenant, config.rebuildEveryMs, infra.log) : null;
+  const removals =
+    deps && tenant ? scheduleRemovalRebuilds(deps, tenant, config.removalBatchMs ?? 60_000, infra.log) : null;
   return {
     consumer: running.consumer,
     async stop(deadlineMs) {
       await scheduled?.stop();
+      await removals?.stop();
       await running.stop(deadlineMs);
     },
   };

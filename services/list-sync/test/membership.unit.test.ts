@@ -47,7 +47,12 @@ describe('planMembership', () => {
       writes: [],
       skips: [],
     });
-    expect(planMembership(null, facts(['other']), rules)).toEqual({ writes: [], next: null, skips: [] });
+    expect(planMembership(null, facts(['other']), rules)).toEqual({
+      writes: [],
+      rebuilds: [],
+      next: null,
+      skips: [],
+    });
   });
 
   it('removes from all lists, then re-adds the lists the contact stays in', () => {
@@ -64,7 +69,7 @@ describe('planMembership', () => {
 
   it('takes a deleted contact out of every list', () => {
     const plan = planMembership(inLists([1]), facts([], { deleted: true, phone: null }), rules);
-    expect(plan).toEqual({ writes: [removeAll()], next: null, skips: [] });
+    expect(plan).toEqual({ writes: [removeAll()], rebuilds: [], next: null, skips: [] });
   });
 
   it('moves a changed phone: the old number out, the new one in', () => {
@@ -75,6 +80,7 @@ describe('planMembership', () => {
   it('a tagged contact without a phone is in no list, reported', () => {
     expect(planMembership(null, facts(['hot'], { phone: null }), rules)).toEqual({
       writes: [],
+      rebuilds: [],
       next: null,
       skips: ['no_phone'],
     });
@@ -90,5 +96,47 @@ describe('planMembership', () => {
     expect(planMembership(null, facts(['callback']), [owner]).writes).toEqual([
       { kind: 'add', phone, listIds: [], ownerDialer: true, position: 'top' },
     ]);
+  });
+});
+
+describe('planMembership, LIST_SYNC_REMOVAL=configured_only', () => {
+  const only = (state: MemberState | null, f: ContactFacts, r = rules) =>
+    planMembership(state, f, r, 'configured_only');
+
+  it('never removes from all lists: the list the contact leaves is named for a rebuild', () => {
+    const plan = only(inLists([1, 2]), facts(['warm']));
+    expect(plan).toEqual({
+      writes: [],
+      rebuilds: [1],
+      next: { phone, listIds: [2], ownerDialer: false },
+      skips: [],
+    });
+  });
+
+  it('DND, deletion and a phone change leave by rebuilds too; the new number is added', () => {
+    expect(only(inLists([1, 3]), facts(['hot', 'vip'], { callsBlocked: true }))).toMatchObject({
+      writes: [],
+      rebuilds: [1],
+      skips: ['dnd'],
+    });
+    expect(only(inLists([1]), facts([], { deleted: true, phone: null })).rebuilds).toEqual([1]);
+    const moved = only(inLists([1]), facts(['hot'], { phone: '+12025550199' }));
+    expect(moved.rebuilds).toEqual([1]);
+    expect(moved.writes).toEqual([{ ...add([1]), phone: '+12025550199' }]);
+  });
+
+  it("an owner's power dialer cannot be cleared alone: leaving it is reported, not done", () => {
+    const owner: ListRule = { tag: 'callback', target: { kind: 'owner' }, position: 'top', excludeDnd: true };
+    const state = { ...inLists([]), applied: { phone, listIds: [], ownerDialer: true } };
+    expect(only(state, facts([]), [owner])).toEqual({
+      writes: [],
+      rebuilds: [],
+      next: null,
+      skips: ['owner_dialer_removal_needs_remove_from_all'],
+    });
+  });
+
+  it('additions are as in the default mode', () => {
+    expect(only(inLists([1]), facts(['hot', 'warm'])).writes).toEqual([add([2])]);
   });
 });

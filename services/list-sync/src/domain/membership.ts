@@ -29,8 +29,17 @@ export type ListWrite =
   | { kind: 'remove_all'; phone: string }
   | { kind: 'add'; phone: string; listIds: number[]; ownerDialer: boolean; position: 'top' | 'bottom' };
 
+/**
+ * How a removal is made. `all_lists`: Aloware's remove-from-all, then a re-add of the managed lists the contact
+ * stays in (it also empties lists no rule manages). `configured_only`: remove-from-all is never called; the list
+ * the contact leaves is rebuilt (cleared alone, everyone tagged added back) in a batch later.
+ */
+export type RemovalMode = 'all_lists' | 'configured_only';
+
 export interface MembershipPlan {
   writes: ListWrite[];
+  /** `configured_only`: the managed lists the contact must leave, each to be rebuilt (not written here). */
+  rebuilds: number[];
   /** What Aloware holds once the writes are done. */
   next: Membership | null;
   /** Deliberate skips worth an outcome (the writes' outcomes are reported as they are made). */
@@ -69,9 +78,11 @@ export function planMembership(
   state: MemberState | null,
   facts: ContactFacts,
   rules: ListRule[],
+  removal: RemovalMode = 'all_lists',
 ): MembershipPlan {
   const want = desiredMembership(rules, facts);
   const had = state?.applied ?? null;
+  if (removal === 'configured_only') return planConfiguredOnly(state, want, facts, rules);
   const removeOn = new Set<string>();
   if (state?.removingPhone) removeOn.add(state.removingPhone);
   if (had && (had.phone !== want?.phone ? hasAny(had) : lost(had, want))) removeOn.add(had.phone);
@@ -83,7 +94,37 @@ export function planMembership(
     writes.push(...additions(rules, want, base));
   }
   const skips = [exclusion(rules, facts)].filter((s): s is string => s !== null);
-  return { writes, next: want, skips };
+  return { writes, rebuilds: [], next: want, skips };
+}
+
+/**
+ * `configured_only`: no remove-from-all. Every managed list the contact leaves (tag gone, DND, deleted, or its
+ * old number after a phone change) is named for a rebuild, which clears that list alone; an owner's power dialer
+ * cannot be cleared alone, so leaving it is reported instead of done. Additions are as usual; on a new number,
+ * everything is added.
+ */
+function planConfiguredOnly(
+  state: MemberState | null,
+  want: Membership | null,
+  facts: ContactFacts,
+  rules: ListRule[],
+): MembershipPlan {
+  const had = state?.applied ?? null;
+  const samePhone = had !== null && want !== null && had.phone === want.phone;
+  const kept = samePhone ? want.listIds : [];
+  const rebuilds = (had?.listIds ?? []).filter((id) => !kept.includes(id));
+  const leavesOwnerDialer = had?.ownerDialer === true && !(samePhone && want.ownerDialer);
+  const base = samePhone && !state?.removingPhone ? had : null;
+  const skips = [
+    exclusion(rules, facts),
+    leavesOwnerDialer ? 'owner_dialer_removal_needs_remove_from_all' : null,
+  ];
+  return {
+    writes: want ? additions(rules, want, base) : [],
+    rebuilds,
+    next: want,
+    skips: skips.filter((s): s is string => s !== null),
+  };
 }
 
 const hasAny = (m: Membership) => m.listIds.length > 0 || m.ownerDialer;
@@ -111,4 +152,5 @@ function additions(rules: ListRule[], want: Membership, base: Membership | null)
 }
 
 /** True when the plan removes something: the facts behind it must be fresh (tag arrays arrive out of order). */
-export const removes = (plan: MembershipPlan) => plan.writes.some((w) => w.kind === 'remove_all');
+export const removes = (plan: MembershipPlan) =>
+  plan.rebuilds.length > 0 || plan.writes.some((w) => w.kind === 'remove_all');
