@@ -13,7 +13,13 @@ export type {
   RunningConsumer,
 } from './consumer-types.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
-export { type DeadLetter, listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
+export {
+  type DeadLetter,
+  type DeadLetterFilter,
+  listDeadLetters,
+  matchesDeadLetterFilter,
+  redriveDeadLetters,
+} from './dead-letters.ts';
 export {
   classifyFailure,
   type FailureDisposition,
