@@ -13,7 +13,8 @@ function coordinates(record: RecordContext) {
   };
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+// The logger keeps an Error's name, message, code, status and causes (describeError), never its payload.
+const reasonOf = (error: unknown) => (error instanceof Error ? error : String(error));
 
 /** Log lines for what an operator must know about: retries, parks, dead letters, auth pauses. */
 export function loggingObserver(log: Logger): ConsumerObserver {

@@ -29,9 +29,35 @@ describe('consumer log lines', () => {
       correlationId: 'corr-1',
       attempt: 8,
       reason: 'RetriableError',
-      error: 'GHL upsertContact failed: server (HTTP 503)',
+      error: { name: 'Error', message: 'GHL upsertContact failed: server (HTTP 503)' },
     });
     expect(dead).toMatchObject({ msg: 'record dead-lettered', reason: 'schema-invalid' });
     expect(lines.join('\n')).not.toContain('2025550142');
+  });
+
+  it('carry the error code, status and causes of a retry, masked, without what the error carries besides', () => {
+    const lines: string[] = [];
+    const observer = loggingObserver(createLogger({ service: 'call-sync' }, { write: (l) => lines.push(l) }));
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' });
+    const error = Object.assign(new Error('GHL createNote failed for +12025550142', { cause: refused }), {
+      name: 'GhlApiError',
+      code: 'GHL_UNAVAILABLE',
+      status: 503,
+      retriable: true,
+      responseBody: '{"note":"the call with Ada"}',
+    });
+    const record = { topic: 't', partition: 0, offset: '1', key: 'k', headers: {}, attempt: 2 };
+    observer.retrying?.(record, error, 400);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ level: 'warn', msg: 'record failed, retrying', delayMs: 400 });
+    expect(line.error).toEqual({
+      name: 'GhlApiError',
+      message: 'GHL createNote failed for ***0142',
+      code: 'GHL_UNAVAILABLE',
+      status: 503,
+      retriable: true,
+      cause: { name: 'Error', message: 'connect ECONNREFUSED 10.0.0.7:443', code: 'ECONNREFUSED' },
+    });
+    expect(lines[0]).not.toContain('Ada');
   });
 });

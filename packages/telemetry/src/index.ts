@@ -1,3 +1,3 @@
 export { Counter, collectDefaultMetrics, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client';
 export { createLogger, type Logger, type LogLevel } from './logger.ts';
-export { maskFields, maskText } from './mask.ts';
+export { describeError, maskFields, maskText } from './mask.ts';

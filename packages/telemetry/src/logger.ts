@@ -1,7 +1,7 @@
+import { type DestinationStream, pino } from 'pino';
 import { maskFields, maskText } from './mask.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -12,33 +12,53 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Lines go to stdout synchronously: a process that exits right after logging (shutdown, refusal) loses none. */
+function destination(write?: (line: string) => void): DestinationStream {
+  if (!write) return pino.destination({ dest: 1, sync: true });
+  return { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) };
+}
+
+function wrap(logger: pino.Logger): Logger {
+  const at =
+    (level: LogLevel) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      if (!logger.isLevelEnabled(level)) return;
+      // Masked here, not through pino's redaction: every string value, at any depth, whatever its key.
+      if (fields) logger[level](maskFields(fields), maskText(msg));
+      else logger[level](maskText(msg));
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(logger.child(maskFields(fields))),
+  };
+}
+
 /**
- * JSON lines on stdout, one per event, with personal data masked and secret-looking fields redacted.
- * `LOG_LEVEL` picks the threshold (default info).
+ * JSON lines through pino, one per event: `time` (ISO), `level` (its name), `msg`, the base fields and the
+ * call's fields, with personal data masked and secret-looking fields redacted (mask.ts); errors keep their
+ * name, message, code and causes, never a payload. `LOG_LEVEL` picks the threshold (default info).
  */
 export function createLogger(
   base: Record<string, unknown>,
   opts: { level?: LogLevel; write?: (line: string) => void } = {},
 ): Logger {
-  const threshold =
-    ORDER[opts.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? ORDER.info;
-  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < threshold) return;
-    write(
-      JSON.stringify({
-        time: new Date().toISOString(),
-        level,
-        msg: maskText(msg),
-        ...maskFields({ ...base, ...fields }),
-      }),
-    );
-  };
-  return {
-    debug: (msg, fields) => log('debug', msg, fields),
-    info: (msg, fields) => log('info', msg, fields),
-    warn: (msg, fields) => log('warn', msg, fields),
-    error: (msg, fields) => log('error', msg, fields),
-    child: (fields) => createLogger({ ...base, ...fields }, opts),
-  };
+  const wanted = opts.level ?? (process.env.LOG_LEVEL as LogLevel | undefined);
+  const level = wanted && LEVELS.includes(wanted) ? wanted : 'info';
+  const logger = pino(
+    {
+      level,
+      base: maskFields(base),
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Our fields are masked before pino sees them; its own error serializer would add stacks and bodies.
+      serializers: {},
+    },
+    destination(opts.write),
+  );
+  return wrap(logger);
 }

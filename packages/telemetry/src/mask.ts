@@ -34,13 +34,31 @@ export function maskText(text: string): string {
 const SECRET_KEYS =
   /pass(word)?|secret|token|authorization|api[_-]?key|signature|cookie|body|message|raw|payload/i;
 
+/**
+ * What a log line keeps of an error: its name, masked message, code (`ECONNREFUSED`, `GHL_RATE_LIMITED`), HTTP
+ * status and whether it is retriable, and the same of its causes (a few levels). Never its stack's frames'
+ * arguments, nor fields such as a response body a client may have attached.
+ */
+export function describeError(error: Error, depth = 0): Record<string, unknown> {
+  const e = error as Error & { code?: unknown; status?: unknown; retriable?: unknown; cause?: unknown };
+  const out: Record<string, unknown> = { name: e.name, message: maskText(e.message) };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof e.status === 'number') out.status = e.status;
+  if (typeof e.retriable === 'boolean') out.retriable = e.retriable;
+  if (e.cause !== undefined && depth < 3) {
+    out.cause =
+      e.cause instanceof Error ? describeError(e.cause, depth + 1) : maskText(String(e.cause)).slice(0, 200);
+  }
+  return out;
+}
+
 export function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (SECRET_KEYS.test(key) && key !== 'msg') out[key] = '[redacted]';
     else if (typeof value === 'string') out[key] = maskText(value);
-    else if (value instanceof Error) out[key] = { name: value.name, message: maskText(value.message) };
+    else if (value instanceof Error) out[key] = describeError(value);
     else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = maskFields(value as Record<string, unknown>);
     } else out[key] = value;
