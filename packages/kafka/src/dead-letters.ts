@@ -38,7 +38,7 @@ const redriveGroupOf = (deadLetterTopic: string) => `${deadLetterTopic}.redrive`
 
 interface PendingLetters {
   letters: KafkaMessage[];
-  /** Where the next read starts: the first record after the redriven prefix, or the end. */
+  /** The topic's end when it was read: every letter below it not in `letters` is redriven. */
   end: bigint;
 }
 
@@ -144,7 +144,7 @@ export async function redriveDeadLetters(
   deadLetterTopic: string,
   filter: DeadLetterFilter = {},
 ): Promise<number> {
-  const { letters, end } = await pendingLetters(kafka, deadLetterTopic);
+  const { letters } = await pendingLetters(kafka, deadLetterTopic);
   const chosen = letters.filter((m) => matchesDeadLetterFilter(toDeadLetter(m), filter));
   for (const message of chosen) {
     const headers = Object.fromEntries(
@@ -158,9 +158,11 @@ export async function redriveDeadLetters(
       { key: message.key, value: null, headers: { [REDRIVEN_HEADER]: message.offset } },
     ]);
   }
-  const chosenOffsets = new Set(chosen.map((m) => m.offset));
-  const firstLeft = letters.find((m) => !chosenOffsets.has(m.offset));
-  await moveRedrivePosition(kafka, deadLetterTopic, firstLeft ? BigInt(firstLeft.offset) : end);
+  // Read again, markers included, so that with nothing left the position is the end: the backlog
+  // (end - position) that metrics and alerts watch is then zero.
+  const after = await pendingLetters(kafka, deadLetterTopic);
+  const firstLeft = after.letters[0];
+  await moveRedrivePosition(kafka, deadLetterTopic, firstLeft ? BigInt(firstLeft.offset) : after.end);
   return chosen.length;
 }
 
