@@ -1,0 +1,1 @@
+export { type ConsoleConfig, loadConsoleSettings } from './config.ts';
