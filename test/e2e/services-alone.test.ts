@@ -56,6 +56,21 @@ afterAll(async () => {
   await dropDatabase(databaseUrl);
 });
 
+describe('a service on a cluster nobody provisioned', () => {
+  it('exits 1 saying which topics are missing and what to run', async () => {
+    const proc = startProcess(['--import', 'tsx', 'services/audit/src/main.ts'], {
+      ...base(),
+      TOPIC_PREFIX: `${uniqueName('unprovisioned')}.`,
+    });
+    running.push(proc);
+    await waitFor('the process to give up', () => proc.child.exitCode !== null, { timeoutMs: 60_000 });
+    expect(proc.child.exitCode).toBe(1);
+    expect(proc.output()).toMatch(
+      /audit: topics missing \([^)]*aloware\.events\.v1[^)]*\): run `npm run provision` first/,
+    );
+  });
+});
+
 describe('every service deployed alone on a fresh cluster', () => {
   beforeAll(async () => {
     const provision = startProcess(['--import', 'tsx', 'packages/service-runtime/src/provision-cli.ts'], {
@@ -74,7 +89,8 @@ describe('every service deployed alone on a fresh cluster', () => {
       const { topics } = await admin.fetchTopicMetadata({
         topics: [`${prefix}aloware.events.v1`, `${prefix}audit.dlq`],
       });
-      expect(topics.map((t) => [t.name, t.partitions.length])).toEqual([
+      const counts = topics.map((t) => [t.name, t.partitions.length]);
+      expect(counts.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
         [`${prefix}aloware.events.v1`, 3],
         [`${prefix}audit.dlq`, 1],
       ]);

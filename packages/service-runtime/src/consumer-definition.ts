@@ -95,6 +95,13 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
         ...(tuning.parkedRetryIntervalMs ? { parkedRetryIntervalMs: tuning.parkedRetryIntervalMs } : {}),
         ...(tuning.pauseProbeMs ? { pauseProbeMs: tuning.pauseProbeMs } : {}),
         observer,
+      }).catch((error: unknown) => {
+        // Services never create topics: say what to run instead of kafkajs's "does not host this topic".
+        if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        const topics = spec.topics.map((t) => `${p}${t}`).join(', ');
+        throw new Error(`${spec.group}: topics missing (${topics}): run \`npm run provision\` first`, {
+          cause: error,
+        });
       });
       return {
         consumer,

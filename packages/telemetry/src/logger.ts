@@ -20,7 +20,9 @@ function destination(write?: (line: string) => void): DestinationStream {
   return { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) };
 }
 
-function wrap(logger: pino.Logger): Logger {
+/** `root` carries no fields; each logger is one child of it with every binding merged (no key twice). */
+function wrap(root: pino.Logger, bindings: Record<string, unknown>): Logger {
+  const logger = root.child(bindings);
   const at =
     (level: LogLevel) =>
     (msg: string, fields?: Record<string, unknown>): void => {
@@ -34,7 +36,7 @@ function wrap(logger: pino.Logger): Logger {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(logger.child(maskFields(fields))),
+    child: (fields) => wrap(root, { ...bindings, ...maskFields(fields) }),
   };
 }
 
@@ -49,10 +51,10 @@ export function createLogger(
 ): Logger {
   const wanted = opts.level ?? (process.env.LOG_LEVEL as LogLevel | undefined);
   const level = wanted && LEVELS.includes(wanted) ? wanted : 'info';
-  const logger = pino(
+  const root = pino(
     {
       level,
-      base: maskFields(base),
+      base: null, // no pid or hostname: the platform labels lines with them
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Our fields are masked before pino sees them; its own error serializer would add stacks and bodies.
@@ -60,5 +62,5 @@ export function createLogger(
     },
     destination(opts.write),
   );
-  return wrap(logger);
+  return wrap(root, maskFields(base));
 }

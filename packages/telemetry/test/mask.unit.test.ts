@@ -36,4 +36,22 @@ describe('log masking', () => {
     expect(lines[0]).not.toContain('STOP');
     expect(lines[0]).not.toContain('sk-123');
   });
+
+  it('writes each field once, a child overriding its parent, at the level asked for', () => {
+    const lines: string[] = [];
+    const log = createLogger({ service: 'df' }, { level: 'warn', write: (l) => lines.push(l) });
+    const child = log.child({ service: 'contact-sync', correlationId: 'c-1' });
+    child.info('not written');
+    child.warn('written', { attempt: 2 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.match(/"service"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'warn',
+      service: 'contact-sync',
+      correlationId: 'c-1',
+      msg: 'written',
+      attempt: 2,
+    });
+    expect(JSON.parse(lines[0]!).time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
 });
