@@ -323,9 +323,10 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
           }
         },
         async clearList(listId) {
-          await tools.clearList(listId);
+          const done = await tools.clearList(listId);
           cleared = true;
           holdAdd?.();
+          return done;
         },
       }),
     });
