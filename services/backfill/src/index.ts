@@ -1,5 +1,10 @@
+export { type AlowareCsvSummary, backfillAlowareCsv } from './aloware-csv-import.ts';
 export { BudgetShareLimiter } from './budget-share.ts';
 export { type BulkGhlOptions, createBulkGhlClient } from './bulk-client.ts';
 export { type BackfillConfig, backfillEnv, DEFAULT_BACKFILL_CONFIG, toBackfillConfig } from './config.ts';
 export { ALOWARE_CSV_COLUMNS } from './domain/aloware-csv.ts';
+export { backfillGhl, GHL_BACKFILL_JOB, type GhlBackfillDeps } from './ghl-backfill.ts';
+export { consumerLag } from './headroom.ts';
+export { snapshotPublisher } from './publisher.ts';
 export { BACKFILL_GROUP, type BackfillTools, type RunningBackfill, startBackfill } from './service.ts';
+export { readWatermark } from './watermark.ts';

@@ -1,0 +1,171 @@
+import { backfillAlowareCsv, backfillGhl, snapshotPublisher } from '@df/backfill';
+import { createGhlClient } from '@df/ghl-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ghlTopicLag,
+  mappedGhlIds,
+  nextPhone,
+  requestCommand,
+  seedExistingGhlContacts,
+  toolWrites,
+  watermark,
+} from './backfill-fixtures.ts';
+import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
+
+let system: TestSystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+const finished = (row: { finished_at: Date | null } | undefined) => Boolean(row?.finished_at);
+
+const searches = (s: TestSystem) =>
+  s.simulators!.ghl.requests.filter((r) => r.path.endsWith('/contacts/search')).length;
+
+describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulated tools)', () => {
+  it('maps every existing GHL contact once; a rerun publishes the same ids and writes nothing', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const contacts = seedExistingGhlContacts(s, 500);
+    await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
+    await waitFor('500 contacts in Aloware', () => s.simulators!.aloware.contacts().length >= 500, {
+      timeoutMs: 110_000,
+    });
+    await waitFor('the backfill run finished', async () => finished(await watermark(s, 'ghl-contacts')));
+    const first = await watermark(s, 'ghl-contacts');
+    expect(first?.counts).toMatchObject({ read: 500, published: 500, total: 500 });
+    expect(first?.tenant).toBe(s.simulators!.ghl.locationId);
+    expect(new Set(await mappedGhlIds(s))).toEqual(new Set(contacts.map((c) => c.id)));
+    const aloware = s.simulators!.aloware.contacts();
+    expect(aloware).toHaveLength(500);
+    expect(new Set(aloware.map((c) => c.phone_number)).size).toBe(500);
+    await waitFor('GHL events all handled', async () => (await ghlTopicLag(s)) === 0);
+    await s.settle();
+    const writesBefore = toolWrites(s);
+
+    await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
+    await waitFor('a second run finished', async () => {
+      const again = await watermark(s, 'ghl-contacts');
+      return again?.run_id !== first?.run_id && finished(again);
+    });
+    await waitFor('its snapshots all handled', async () => (await ghlTopicLag(s)) === 0);
+    await s.settle();
+    expect(toolWrites(s)).toEqual(writesBefore);
+    expect(await mappedGhlIds(s)).toHaveLength(500);
+    expect(s.simulators!.aloware.contacts()).toHaveLength(500);
+  });
+
+  it('a run that dies mid-way resumes from its watermark: only the remaining pages are read', async () => {
+    system = await startTestSystem();
+    const s = system;
+    seedExistingGhlContacts(s, 250);
+    const publisher = snapshotPublisher(s.infra);
+    const ghl = createGhlClient({
+      baseUrl: s.tools.ghl.baseUrl,
+      locationId: s.tools.ghl.locationId,
+      auth: { type: 'pit', token: s.simulators!.ghl.pitToken },
+    });
+    const tenant = s.tools.ghl.locationId;
+    const deps = {
+      db: s.database.db,
+      ghl,
+      publish: publisher.publish,
+      headroom: async () => {},
+      pageSize: 50,
+    };
+    try {
+      const died = backfillGhl(tenant, {
+        ...deps,
+        afterPage: ({ counts }) => {
+          if (counts.pages === 2) throw new Error('process killed after its second page');
+        },
+      });
+      await expect(died).rejects.toThrow('killed');
+      const left = await watermark(s, 'ghl-contacts');
+      expect(left?.finished_at).toBeNull();
+      expect(left?.counts).toMatchObject({ published: 100, pages: 2 });
+
+      const before = searches(s);
+      const resumed = await backfillGhl(tenant, deps);
+      expect(resumed.resumed).toBe(true);
+      expect(resumed.runId).toBe(left?.run_id);
+      // Pages 3 to 5, and the empty page that says the end was reached.
+      expect(searches(s) - before).toBe(4);
+      expect(resumed.counts).toMatchObject({ published: 250, read: 250 });
+      await waitFor('250 contacts in Aloware', () => s.simulators!.aloware.contacts().length >= 250, {
+        timeoutMs: 90_000,
+      });
+      expect(s.simulators!.aloware.contacts()).toHaveLength(250);
+      expect(await mappedGhlIds(s)).toHaveLength(250);
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('an Aloware CSV export reaches GHL through the Aloware path; bad rows come back with line and reason', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const [a, b, c] = [nextPhone(), nextPhone(), nextPhone()];
+    const csv = [
+      'ID,Phone_Number,First_Name,Last_Name,Email,Is_DNC,Updated_At,Notes',
+      `101,${a},Ada,Lovelace,ada@example.com,0,2026-11-30 10:00:00,x`,
+      `102,"${b}","Grace, M.",Hopper,,yes,,"a note`,
+      'spanning two lines"',
+      '103,not-a-phone,Bad,Row,,0,,',
+      `104,${c},Short,Row`,
+      `105,${c},Alan,Turing,alan@example.com,maybe,,`,
+      `106,${c},Alan,Turing,alan@example.com,no,,`,
+    ].join('\r\n');
+    const publisher = snapshotPublisher(s.infra);
+    try {
+      const summary = await backfillAlowareCsv(csv, {
+        db: s.database.db,
+        publish: publisher.publish,
+        tenant: 'aloware-company',
+        exportedAt: new Date('2026-12-01T00:00:00Z'),
+      });
+      expect(summary.bad).toEqual([
+        { line: 5, reason: 'phone_number is not a phone number' },
+        { line: 6, reason: '4 fields where the header has 8' },
+        { line: 7, reason: 'is_dnc is not true/false/1/0/yes/no' },
+      ]);
+      expect(summary).toMatchObject({ rows: 6, published: 3, ignoredColumns: ['notes'] });
+    } finally {
+      await publisher.close();
+    }
+    const ghl = s.simulators!.ghl;
+    await waitFor('the three good rows in GHL', () =>
+      [a, b, c].every((phone) => ghl.contacts().some((x) => x.phone === phone)),
+    );
+    const grace = ghl.contacts().find((x) => x.phone === b);
+    expect(grace?.firstName).toBe('Grace, M.');
+    // Aloware's DNC is GHL's call DND.
+    expect(grace?.dnd || grace?.dndSettings?.Call?.status === 'active').toBe(true);
+    await waitFor('mapped', async () => (await mappedGhlIds(s)).length === 3);
+  });
+
+  it('keeps to its share of the GHL budget while a live webhook still goes through', async () => {
+    // 10 % of 100 per 10 s: the backfill may make 10 searches per 10 s, the live contact is not held up.
+    system = await startTestSystem({ backfill: { share: 0.1, pageSize: 5 } });
+    const s = system;
+    seedExistingGhlContacts(s, 75);
+    await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
+    await waitFor('the first pages read', () => searches(s) >= 10);
+    const live = nextPhone();
+    s.simulators!.aloware.createContact({ phone_number: live, first_name: 'Live', last_name: 'Webhook' });
+    await waitFor('the live contact in GHL', () =>
+      s.simulators!.ghl.contacts().some((c) => c.phone === live),
+    );
+    expect((await watermark(s, 'ghl-contacts'))?.finished_at).toBeNull();
+    await waitFor('the backfill finished', async () => finished(await watermark(s, 'ghl-contacts')), {
+      timeoutMs: 60_000,
+    });
+    const times = s
+      .simulators!.ghl.requests.filter((r) => r.path.endsWith('/contacts/search'))
+      .map((r) => r.at);
+    expect(times).toHaveLength(16);
+    const busiestWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 10_000).length));
+    expect(busiestWindow).toBeLessThanOrEqual(10);
+  });
+});
