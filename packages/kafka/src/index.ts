@@ -28,6 +28,15 @@ export {
   RetriableError,
 } from './errors.ts';
 export { committedOffsets, readTopic, type StoredRecord } from './inspect.ts';
+export {
+  type LogPositions,
+  type LogReader,
+  type LogRecord,
+  logEnds,
+  logStarts,
+  positionKey,
+  startLogReader,
+} from './log-reader.ts';
 export type { ParkedRecord, ParkingStore, StoredParkedRecord } from './parking.ts';
 export { EventProducer, type OutgoingRecord } from './producer.ts';
 export { SchemaCodec } from './registry.ts';

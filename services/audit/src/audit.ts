@@ -1,4 +1,4 @@
-import { EventEnvelope, SyncOutcome, TOPICS } from '@df/contracts';
+import { TOPICS } from '@df/contracts';
 import type { BatchHandler } from '@df/kafka';
 import {
   defineConsumer,
@@ -7,29 +7,15 @@ import {
   type ServiceMetrics,
 } from '@df/service-runtime';
 import { projectBatch } from './ledger-batch.ts';
+import { type AuditRecord, parseAuditRecord, splitAuditRecords } from './projector.ts';
+
+export type { AuditRecord } from './projector.ts';
 
 export const AUDIT_GROUP = 'audit';
 
-/** What the audit consumer reads: events of every source, and outcomes (which carry no `type` of their own). */
-export type AuditRecord = EventEnvelope | (SyncOutcome & { type: 'sync.outcome' });
-
-function parseAuditRecord(value: unknown): AuditRecord {
-  if (typeof value === 'object' && value !== null && 'action' in value && 'service' in value) {
-    return { ...SyncOutcome.parse(value), type: 'sync.outcome' };
-  }
-  return EventEnvelope.parse(value);
-}
-
 /** A projection, so one transaction per fetched batch instead of one per record. */
 export const projectAuditBatch: BatchHandler<AuditRecord, Infrastructure> = async (items, infra) => {
-  const events: EventEnvelope[] = [];
-  const outcomes: SyncOutcome[] = [];
-  for (const { event } of items) {
-    if (event.type === 'sync.outcome') {
-      const { type: _type, ...outcome } = event;
-      outcomes.push(outcome);
-    } else events.push(event);
-  }
+  const { events, outcomes } = splitAuditRecords(items.map((i) => i.event));
   await projectBatch(infra.db, events, outcomes);
 };
 

@@ -2,25 +2,7 @@ import type { EventEnvelope, SyncOutcome } from '@df/contracts';
 import type { Database } from '@df/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { ledgerStatus } from './ledger.ts';
-
-function syncLogRow(outcome: SyncOutcome) {
-  const failed = outcome.action === 'failed';
-  return {
-    id: outcome.id,
-    direction: outcome.direction,
-    entity_type: outcome.entity.type,
-    entity_id: outcome.entity.id ?? outcome.eventId,
-    source_id: outcome.entity.id,
-    target_id: outcome.target.id,
-    status: failed ? 'error' : outcome.action,
-    started_at: outcome.at,
-    finished_at: outcome.at,
-    error_message: outcome.reason,
-    correlation_id: outcome.correlationId,
-    event_id: outcome.eventId,
-    service: outcome.service,
-  };
-}
+import { ledgerRow, syncLogRow } from './projector.ts';
 
 /**
  * A whole batch of the audit's records in one transaction: one multi-row insert of `sync_log` rows, one of
@@ -33,6 +15,7 @@ export async function projectBatch(
   outcomes: SyncOutcome[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await lockLedgerEntries(trx, [...events.map((e) => e.id), ...outcomes.map((o) => o.eventId)]);
     // Outcomes first: an event arriving in the same batch as its outcome is then inserted with its status.
     const fresh = outcomes.length
       ? await trx
@@ -49,6 +32,19 @@ export async function projectBatch(
       outcomes.filter((o) => freshIds.has(o.id)),
     );
   });
+}
+
+/**
+ * An event and its outcome travel on different topics, so two batches may carry them at once; neither would
+ * see the other's uncommitted row and the event would stay `pending` for good. Each batch first locks the
+ * ledger entries it touches (sorted, so two batches never wait on each other in a circle): the second waits
+ * for the first to commit, then reads what it wrote.
+ */
+async function lockLedgerEntries(trx: Transaction<Database>, eventIds: string[]) {
+  const ids = [...new Set(eventIds)].sort();
+  if (ids.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${'audit-ledger:'} || id, 0))
+    from unnest(${ids}::text[]) as id order by id`.execute(trx);
 }
 
 async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[]) {
@@ -72,14 +68,7 @@ async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[
         const outcomes = byEvent.get(event.id) ?? [];
         const status = ledgerStatus(outcomes.map((o) => o.status));
         return {
-          id: event.id,
-          received_at: event.receivedAt,
-          source: event.source,
-          event_type: event.type,
-          entity_type: event.entity.type,
-          entity_id: event.entity.id,
-          payload_json: JSON.stringify(event.raw ?? null),
-          dedupe_key: event.dedupeKey,
+          ...ledgerRow(event),
           status,
           error_message: outcomes.find((o) => o.status === 'error')?.error_message ?? null,
           processed_at: status === 'pending' ? null : new Date(),

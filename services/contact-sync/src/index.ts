@@ -1,4 +1,5 @@
 export { type ConflictPolicy, mergedSnapshot, mergeFields, type Side } from './domain/merge.ts';
+export { contactMappingsProjection, mappingRow } from './mappings-projection.ts';
 export { contactSyncPolicyEnv, refineContactSyncPolicyEnv, toContactSyncConfig } from './policy-env.ts';
 export {
   CONTACT_SYNC_GROUP,

@@ -1,0 +1,19 @@
+export type { ProjectedTable, Projection, ShadowTable } from './projection.ts';
+export {
+  type RebuildEnvironment,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildSummary,
+  rebuildProjection,
+} from './rebuild.ts';
+export { compareWithLive, type TableDifference } from './shadow.ts';
+export {
+  type ReplayedRecord,
+  type ReplayFilter,
+  replayedId,
+  replayWithSideEffects,
+  type SideEffectEnvironment,
+  type SideEffectReplayRequest,
+  type SideEffectReplaySummary,
+  selects,
+} from './side-effects.ts';

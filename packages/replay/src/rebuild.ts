@@ -1,0 +1,198 @@
+/**
+ * Replay, rebuild and redrive: the design (issue 15, guarantee 7).
+ *
+ * Rebuild (no side effects). A projection is a pure function of the log (`Projection`: decode + write, no tool
+ * client in reach). A rebuild creates shadow tables shaped like the live ones in a schema of its own
+ * (`rebuild_<random>`), reads the projection's topics from the beginning (or from the first record at or
+ * after T, on top of a copy of the live rows) with a throwaway consumer group that commits nothing, and writes
+ * through the projection's own writer into the shadow, while the live service keeps consuming.
+ * Switch-over, with no record lost: once the shadow is within `switchGap` records of the log's end, one
+ * Postgres transaction locks the live tables (ACCESS EXCLUSIVE, in the live writers' order: the live writers
+ * are fenced, their in-flight transactions finish first), reads the log's end H (every record a live writer
+ * has applied is now below H), lets the shadow apply everything below H and nothing past it, completes it,
+ * and makes the live tables equal to it: inserts and overwrites the rows that differ, and (a full rebuild)
+ * removes the rows no record makes. It commits, and the live writers go on from their own offsets: what they
+ * apply again (records below H they had not committed) is a no-op by their idempotence rules, what they apply
+ * next is past H. Columns the log does not determine (contact-sync's working memory, leases) are left as the
+ * live service keeps them, and live rows whose change is not on the log yet (contact-sync's outbox: a
+ * mapping version not relayed) are left alone. A dry run builds and compares, and switches nothing.
+ *
+ * Replay with side effects (`side-effects.ts`) is a separate, explicit choice: the selected records from T
+ * (group, tenant, entity, type) are published again, as copies with replay-scoped ids
+ * (`nameUuid(replay|<run>|<event id>)`), onto the group's own replay topic (`<group>.replay`), which only that
+ * group's live consumer reads, with its own handlers and tools. The processed-event tables then see a new id:
+ * effectively once per run and event (a run published twice, or a copy redelivered, is a no-op); a new run
+ * re-applies on purpose. The tools stay protected by the handlers' own keys (mappings, intent rows, versions).
+ *
+ * Redrive (`dead_letters.redrive_requested`) puts a group's dead letters back on their source topics.
+ */
+import type { Database } from '@df/db';
+import {
+  type Kafka,
+  type LogPositions,
+  type LogRecord,
+  logEnds,
+  logStarts,
+  type SchemaCodec,
+  startLogReader,
+} from '@df/kafka';
+import { type Kysely, sql } from 'kysely';
+import type { Projection } from './projection.ts';
+import {
+  applyShadow,
+  compareWithLive,
+  createShadow,
+  dropShadow,
+  seedShadow,
+  type TableDifference,
+} from './shadow.ts';
+
+export interface RebuildEnvironment {
+  kafka: Kafka;
+  codec: SchemaCodec;
+  db: Kysely<Database>;
+  topicPrefix: string;
+}
+
+export interface RebuildOptions {
+  /** Re-read from the first record at or after T, on top of what the live tables hold; default: everything. */
+  from?: Date;
+  /** Build and compare, switch nothing. */
+  dryRun?: boolean;
+  /** How far behind the log's end the shadow may be when the switch takes the lock (the tail read under it). */
+  switchGap?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildProgress {
+  phase: 'reading' | 'catching-up' | 'switching' | 'done';
+  applied: number;
+  total: number;
+}
+
+export interface RebuildSummary {
+  projection: string;
+  from: string | null;
+  records: number;
+  seconds: number;
+  /** What the rebuild changed in the live tables (what it would change, for a dry run). */
+  differences: TableDifference[];
+  switched: boolean;
+}
+
+const WRITE_CHUNK = 2000;
+
+function behind(ends: LogPositions, applied: LogPositions): number {
+  let gap = 0n;
+  for (const [key, end] of ends) {
+    const at = applied.get(key) ?? 0n;
+    if (end > at) gap += end - at;
+  }
+  return Number(gap);
+}
+
+export async function rebuildProjection<R>(
+  env: RebuildEnvironment,
+  projection: Projection<R>,
+  options: RebuildOptions = {},
+): Promise<RebuildSummary> {
+  const started = performance.now();
+  const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
+  const schema = await createShadow(env.db, projection.tables);
+  const shadowDb = env.db.withSchema(schema);
+  let reader: Awaited<ReturnType<typeof startLogReader>> | undefined;
+  let applied = 0;
+  try {
+    if (options.from) for (const table of projection.tables) await seedShadow(env.db, schema, table);
+    const starts = await logStarts(env.kafka, topics, options.from);
+    const firstEnds = await logEnds(env.kafka, topics);
+    let total = behind(firstEnds, starts);
+    const report = (phase: RebuildProgress['phase']) => options.onProgress?.({ phase, applied, total });
+    const apply = async (records: LogRecord[]) => {
+      const decoded: R[] = [];
+      for (const record of records) {
+        if (record.value === null) continue;
+        const value = projection.decode(await env.codec.unframe(record.value), record);
+        if (value !== null) decoded.push(value);
+      }
+      for (let i = 0; i < decoded.length; i += WRITE_CHUNK) {
+        await projection.write(shadowDb, decoded.slice(i, i + WRITE_CHUNK));
+      }
+      applied += records.length;
+    };
+    reader = await startLogReader(env.kafka, {
+      topics,
+      starts,
+      groupPrefix: `${env.topicPrefix}rebuild.`,
+      apply,
+    });
+    const ticker = setInterval(() => report('reading'), 250);
+    try {
+      await reader.reached(firstEnds);
+      // Live traffic kept coming: catch up until the tail left for the locked switch is short.
+      for (let round = 0; round < 10; round += 1) {
+        const ends = await logEnds(env.kafka, topics);
+        const gap = behind(ends, reader.applied());
+        total = applied + gap;
+        if (gap <= (options.switchGap ?? 500)) break;
+        report('catching-up');
+        await reader.reached(ends);
+      }
+    } finally {
+      clearInterval(ticker);
+    }
+    report('switching');
+    const summary = options.dryRun
+      ? await compareOnly(env.db, shadowDb, schema, projection, reader)
+      : await switchOver(env, shadowDb, schema, projection, reader, !options.from);
+    total = applied;
+    report('done');
+    return {
+      projection: projection.name,
+      from: options.from?.toISOString() ?? null,
+      records: applied,
+      seconds: (performance.now() - started) / 1000,
+      ...summary,
+    };
+  } finally {
+    await reader?.close();
+    await dropShadow(env.db, schema);
+  }
+}
+
+async function compareOnly<R>(
+  db: Kysely<Database>,
+  shadowDb: Kysely<Database>,
+  schema: string,
+  projection: Projection<R>,
+  reader: Awaited<ReturnType<typeof startLogReader>>,
+) {
+  await reader.stopAt(reader.applied());
+  await projection.finish?.(shadowDb);
+  const differences: TableDifference[] = [];
+  for (const table of projection.tables) differences.push(await compareWithLive(db, schema, table));
+  return { differences, switched: false };
+}
+
+async function switchOver<R>(
+  env: RebuildEnvironment,
+  shadowDb: Kysely<Database>,
+  schema: string,
+  projection: Projection<R>,
+  reader: Awaited<ReturnType<typeof startLogReader>>,
+  removeExtra: boolean,
+) {
+  const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
+  return env.db.transaction().execute(async (trx) => {
+    const names = projection.tables.map((t) => sql.table(t.name));
+    await sql`lock table ${sql.join(names)} in access exclusive mode`.execute(trx);
+    // Read only now: every record a live writer applied before the lock is below these ends.
+    const ends = await logEnds(env.kafka, topics);
+    await reader.stopAt(ends);
+    await projection.finish?.(shadowDb);
+    const differences: TableDifference[] = [];
+    for (const table of projection.tables)
+      differences.push(await applyShadow(trx, schema, table, removeExtra));
+    return { differences, switched: true };
+  });
+}
