@@ -6,14 +6,20 @@ let phoneCounter = 0;
 /** A fresh fictional number per contact (NANP 202-555-XXXX, a block other e2e files do not use). */
 export const nextPhone = () => `+1202557${String(phoneCounter++).padStart(4, '0')}`;
 
-/** Contacts a GHL location already has when the middleware is deployed: no webhook was ever sent for them. */
+/**
+ * Contacts a GHL location already has when the middleware is deployed: no webhook was ever sent for them, and
+ * they were last changed an hour ago (so a later search result is no older than what a projection holds).
+ */
 export function seedExistingGhlContacts(s: TestSystem, count: number, fields: Record<string, unknown> = {}) {
-  return Array.from({ length: count }, (_, n) =>
-    s.simulators!.ghl.seedContact(
+  const anHourAgo = Date.now() - 3_600_000;
+  return Array.from({ length: count }, (_, n) => {
+    const contact = s.simulators!.ghl.seedContact(
       { firstName: `Pre${n}`, lastName: 'Existing', phone: nextPhone(), ...fields },
       { silent: true },
-    ),
-  );
+    );
+    contact.dateAdded = contact.dateUpdated = new Date(anHourAgo + n).toISOString();
+    return contact;
+  });
 }
 
 /** Publishes a command through the operator API's `POST /commands`, for the simulated GHL location. */
