@@ -46,6 +46,8 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
   const intent = { id, tenant, direction: 'outbound' as const, origin: 'ghl' as const, phone, via: target };
   if (decision === 'refuse') {
     await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'refused' });
+    // An earlier attempt's row (interrupted, or refused by Aloware with an answer) is refused now too.
+    if (row) await updateMessage(deps.db, id, { status: 'refused' });
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
     return void (await report('refused', 'skipped', 'opted_out', null));
   }

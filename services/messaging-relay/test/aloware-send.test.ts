@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayDeps } from '../src/deps.ts';
 import { sendAgentText } from '../src/outbound.ts';
 import { relayReport } from '../src/reports.ts';
+import { saveConsent } from '../src/store.ts';
 import { createRelayTools, type RelayTools } from '../src/tools.ts';
 
 // An agent's text routed through Aloware, whose send takes no idempotency key: the handlers against the real
@@ -170,6 +171,28 @@ describe('an agent’s text routed through Aloware (real Postgres, simulated GHL
     await relayReport(disposition(sms), deps());
     expect(status(event.entity.id!)).toBe('delivered');
     expect(reasons.at(-1)).toBe('duplicate');
+  });
+
+  it('a send Aloware refused with 429, retried after the person opted out, is refused, not sent', async () => {
+    const phone = '+12025550214';
+    const event = await agentText(phone, 'Still there?');
+    aloware.failNext(1, { status: 429, path: '/sms-gateway/send' });
+    await expect(sendAgentText(event, deps())).rejects.toThrow();
+    await saveConsent(
+      database.db,
+      { tenant: ghl.locationId, phone },
+      { optedOut: true, kind: 'keyword', source: 'aloware', keyword: 'STOP', changedAt: new Date() },
+      randomUUID(),
+    );
+    await sendAgentText(event, deps());
+    expect(smsTo(phone)).toEqual([]);
+    expect(status(event.entity.id!)).toBe('failed');
+    const row = await database.db
+      .selectFrom('messaging_messages')
+      .select('status')
+      .where('ghl_message_id', '=', event.entity.id!)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('refused');
   });
 
   it('two texts to one phone: each disposition goes to the send with its body', async () => {
