@@ -1,4 +1,4 @@
-import { type ConsumerGroup, deadLetterTopic as deadLetterTopicOf } from '@df/contracts';
+import { type ConsumerGroup, deadLetterTopic as deadLetterTopicOf, replayTopic } from '@df/contracts';
 import {
   type BatchHandler,
   type ConsumerObserver,
@@ -84,7 +84,8 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
         codec: infra.codec,
         groupId: `${p}${spec.group}`,
         deadLetterTopic: `${p}${deadLetterTopicOf(spec.group)}`,
-        topics: spec.topics.map((t) => `${p}${t}`),
+        // Its own replay topic too: copies an operator asked this group alone to apply again (with side effects).
+        topics: [...spec.topics, replayTopic(spec.group)].map((t) => `${p}${t}`),
         parse: spec.parse,
         ...(spec.handlers ? { handlers: spec.handlers } : {}),
         ...(spec.batchHandler ? { batchHandler: spec.batchHandler } : {}),
