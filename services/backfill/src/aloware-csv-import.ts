@@ -37,16 +37,14 @@ export async function backfillAlowareCsv(
   const batch = deps.batch ?? 200;
   let published = 0;
   for (let at = 0; at < rows.length; at += batch) {
-    const events = rows
-      .slice(at, at + batch)
-      .map((row) =>
-        alowareSnapshotEvent(row, {
-          tenant: deps.tenant,
-          runId,
-          now: new Date(),
-          exportedAt: deps.exportedAt,
-        }),
-      );
+    const events = rows.slice(at, at + batch).map((row) =>
+      alowareSnapshotEvent(row, {
+        tenant: deps.tenant,
+        runId,
+        now: new Date(),
+        exportedAt: deps.exportedAt,
+      }),
+    );
     await deps.publish('aloware', events);
     published += events.length;
     const counts = { rows: rows.length + bad.length, published, bad: bad.length };
