@@ -1,0 +1,2 @@
+export { rebuild, redrive, replay } from './jobs.ts';
+export { PROJECTIONS, projectionsNamed, SIDE_EFFECT_TOPICS } from './projections.ts';
