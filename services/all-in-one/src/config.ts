@@ -13,6 +13,7 @@ import {
   ghlCredentialNames,
   type InfrastructureEnv,
   parseEnv,
+  port,
   requireSet,
   textingApiEnv,
   timeZone,
@@ -49,6 +50,8 @@ export const SystemEnv = z
     ...messagingRelayEnv,
     CALL_NOTE_TIME_ZONE: timeZone(DEFAULT_FLUSH_CONFIG.timeZone),
     DF_MODE: opsEnv.DF_MODE,
+    // The operator console (services/console), served by this process next to the operator API.
+    CONSOLE_PORT: port(4040),
     ...partitionsEnv,
   })
   .superRefine((env, ctx) => {
@@ -77,6 +80,8 @@ export interface SystemConfig {
   /** Partitions of each event topic when created (`TOPIC_PARTITIONS`). */
   partitions: number;
   ingress: IngressConfig;
+  /** Where the operator console listens (`CONSOLE_PORT`). */
+  consolePort: number;
   /** The real tools, or null: the simulators stand in. */
   tools: ToolEndpoints | null;
   /**
@@ -118,6 +123,7 @@ export function loadSystemConfig(env: Env): SystemConfig {
     credentials: ops.credentials,
     partitions: e.TOPIC_PARTITIONS,
     ingress: toIngressConfig(e),
+    consolePort: e.CONSOLE_PORT,
     tools: real
       ? {
           ghl: toGhlApiSettings(e),

@@ -47,7 +47,8 @@ const system = await startSystem({
 
 console.log(`
 ingress    ${system.ingressUrl}   (webhooks: /webhooks/aloware, /webhooks/ghl, /webhooks/ghl/provider, /webhooks/texting)
-operator   Authorization: Bearer ${config.ingress.operatorToken ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)`);
+operator   Authorization: Bearer ${config.ingress.operatorToken ? '<OPERATOR_TOKEN>' : system.operatorToken}   (/sync/contacts, /sync/lists, /commands, /metrics)
+console    ${system.consoleUrl}   (sign in with the operator token; read API under /api/v1)`);
 if (system.simulators) {
   const { ghl, aloware, texting } = system.simulators;
   console.log(`

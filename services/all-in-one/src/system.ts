@@ -3,6 +3,7 @@ import { createAlowareClient } from '@df/aloware-client';
 import { startAudit } from '@df/audit';
 import { type BackfillConfig, createBulkGhlClient, startBackfill } from '@df/backfill';
 import { createCallTools, DEFAULT_FLUSH_CONFIG, type FlushConfig, startCallSync } from '@df/call-sync';
+import { startConsole } from '@df/console';
 import {
   type ContactSyncConfig,
   type ContactTools,
@@ -13,7 +14,7 @@ import type { Database } from '@df/db';
 import { createGhlClient, type GhlClientOptions } from '@df/ghl-client';
 import { createSharedGhlClient } from '@df/ghl-store';
 import { startGhlAppLifecycle, startIngress } from '@df/ingress';
-import type { RunningConsumer } from '@df/kafka';
+import { EventProducer, type RunningConsumer } from '@df/kafka';
 import { createListTools, type ListSyncConfig, type ListTools, startListSync } from '@df/list-sync';
 import type { RelayToolsOptions } from '@df/messaging-relay';
 import {
@@ -45,6 +46,8 @@ export interface SystemOptions {
   /** Partitions per topic when they are created, over `TOPIC_PARTITIONS` (tests use fewer). */
   partitions?: number;
   ingressPort?: number;
+  /** The operator console's port, over `CONSOLE_PORT` (0: a free one). */
+  consolePort?: number;
   simulators?: SimulatorOptions;
   contactSync?: Partial<ContactSyncConfig>;
   callSync?: Partial<FlushConfig>;
@@ -65,6 +68,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   infra: Infrastructure;
   ingressUrl: string;
+  /** The operator console and its read API (same OPERATOR_TOKEN). */
+  consoleUrl: string;
   operatorToken: string;
   tools: ToolEndpoints;
   /** Present when the simulators stand in for the real tools. */
@@ -207,6 +212,26 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   });
   const backfill = await startBackfill(infra, { ghl: bulkGhl, aloware }, backfillConfig, { metrics });
 
+  // The operator console, next to the operator API, behind the same token; it knows this process's GHL budget.
+  const consoleProducer = new EventProducer(infra.kafka, infra.codec);
+  await consoleProducer.connect();
+  const operatorConsole = await startConsole(
+    {
+      host: base.host,
+      port: options.consolePort ?? config.consolePort,
+      operatorToken,
+      secureCookie: false,
+      services: [],
+    },
+    {
+      ...infra,
+      producer: consoleProducer,
+      tenant: locationId,
+      ghlBudgets: () => (ghl.limiter.daily ? [{ locationId, ...ghl.limiter.daily }] : []),
+      log: log.child({ service: 'console' }),
+    },
+  );
+
   // The app's uninstalls mark its tokens unusable (only with OAuth: a PIT has no app to uninstall).
   const ghlApp =
     auth.type === 'oauth' ? await startGhlAppLifecycle(infra, { baseUrl, ...auth }, { metrics }) : null;
@@ -214,6 +239,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   return {
     infra,
     ingressUrl: ingress.url,
+    consoleUrl: operatorConsole.url,
     operatorToken,
     tools,
     simulators: simulated?.simulators ?? null,
@@ -221,6 +247,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     messagingRelay,
     webhookCredentials: { alowareUser, alowarePass, textingSecret },
     async close() {
+      await operatorConsole.close();
       await ingress.close();
       await Promise.all([
         audit.stop(),
@@ -231,6 +258,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         messagingRelay?.stop(),
         ghlApp?.stop(),
       ]);
+      await consoleProducer.disconnect();
       await simulated?.simulators.close();
     },
   };
