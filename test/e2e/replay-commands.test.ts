@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { startAudit } from '@df/audit';
+import { Command, EventEnvelope, TOPICS } from '@df/contracts';
+import { EventProducer, listDeadLetters, PermanentError } from '@df/kafka';
+import { replayCommands } from '@df/replay-service';
+import {
+  connectInfrastructure,
+  defineConsumer,
+  type Infrastructure,
+  provisionEventBus,
+  type RunningServiceConsumer,
+} from '@df/service-runtime';
+import { createLogger } from '@df/telemetry';
+import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactEvent, publish } from './rebuild-history.ts';
+
+let database: TestDatabase;
+let infra: Infrastructure;
+let producer: EventProducer;
+const running: RunningServiceConsumer[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  infra = connectInfrastructure({
+    kafkaBrokers: testStack().kafkaBrokers,
+    schemaRegistryUrl: testStack().schemaRegistryUrl,
+    db: database.db,
+    topicPrefix: `${uniqueName('replay-commands')}.`,
+    clientId: 'replay-commands-test',
+    log: createLogger({ service: 'replay-commands-test' }, { level: 'error' }),
+  });
+  await provisionEventBus(infra, 2);
+  producer = new EventProducer(infra.kafka, infra.codec);
+  await producer.connect();
+  running.push(await startAudit(infra), await replayCommands.start(infra));
+});
+afterAll(async () => {
+  for (const consumer of running) await consumer.stop();
+  await producer.disconnect();
+  await database.drop();
+});
+
+async function request(type: Command['type'], data: unknown): Promise<string> {
+  const command = Command.parse({
+    id: randomUUID(),
+    type,
+    tenant: 'operator',
+    requestedAt: new Date().toISOString(),
+    requestedBy: 'replay-commands-test',
+    correlationId: randomUUID(),
+    data,
+  });
+  const topic = `${infra.topicPrefix}${TOPICS.commands}`;
+  await producer.publish(topic, await infra.schemaIdFor(topic), [
+    { key: `${command.tenant}:${type}`, value: command },
+  ]);
+  return command.id;
+}
+
+const jobOutcome = (commandId: string) =>
+  waitFor('the job’s outcome', () =>
+    database.db
+      .selectFrom('sync_log')
+      .selectAll()
+      .where('event_id', '=', commandId)
+      .where('service', '=', 'replay')
+      .executeTakeFirst(),
+  );
+
+describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => {
+  it('redrives a group’s dead letters back onto their topic, where the group processes them', async () => {
+    const fixed = new Set<string>();
+    const handled: string[] = [];
+    // A group with a bug: it refuses every contact until the fix is deployed.
+    const buggy = defineConsumer<EventEnvelope, Set<string>>({
+      group: 'ghl-app',
+      topics: [TOPICS.ghl],
+      parse: (value) => EventEnvelope.parse(value),
+      handlers: {
+        'contact.updated': async (event, deployed) => {
+          if (!deployed.has('fix')) throw new PermanentError('bug', `cannot handle ${event.entity.id}`);
+          handled.push(event.id);
+        },
+      },
+      deps: () => fixed,
+    });
+    running.push(await buggy.start(infra));
+    const events = [contactEvent(1, 1), contactEvent(2, 2), contactEvent(3, 3)];
+    await publish(infra, producer, events);
+    const dlq = `${infra.topicPrefix}ghl-app.dlq`;
+    await waitFor('three dead letters', async () => (await listDeadLetters(infra.kafka, dlq)).length === 3);
+
+    fixed.add('fix');
+    const first = (await listDeadLetters(infra.kafka, dlq))[0]!;
+    const one = await request('dead_letters.redrive_requested', {
+      group: 'ghl-app',
+      filter: { offsets: [first.offset] },
+    });
+    expect((await jobOutcome(one)).error_message).toBe('redrive ghl-app: 1 dead letter(s)');
+    await waitFor('the first letter processed', () => handled.length === 1);
+    const rest = await request('dead_letters.redrive_requested', { group: 'ghl-app' });
+    expect(await jobOutcome(rest)).toMatchObject({
+      status: 'updated',
+      error_message: 'redrive ghl-app: 2 dead letter(s)',
+    });
+    await waitFor('every letter processed', () => handled.length === 3);
+    expect(handled.sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await listDeadLetters(infra.kafka, dlq)).toEqual([]);
+  });
+
+  it('rebuilds a group’s projections on replay.requested (projections only), dry run first', async () => {
+    await publish(infra, producer, [contactEvent(4, 4)]);
+    const everything = new Date(0).toISOString();
+    const dry = await request('replay.requested', {
+      group: 'audit',
+      from: everything,
+      mode: 'projections_only',
+      dryRun: true,
+    });
+    expect((await jobOutcome(dry)).error_message).toMatch(
+      /^rebuild audit \(dry run\): \d+ records; sync_log \d+ differing/,
+    );
+    const real = await request('replay.requested', {
+      group: 'audit',
+      from: everything,
+      mode: 'projections_only',
+    });
+    expect((await jobOutcome(real)).error_message).toMatch(/^rebuild audit: \d+ records; /);
+
+    // audit has no side effects to replay: refused with the reason, not dead-lettered.
+    const refused = await request('replay.requested', {
+      group: 'audit',
+      from: everything,
+      mode: 'with_side_effects',
+    });
+    expect(await jobOutcome(refused)).toMatchObject({
+      status: 'error',
+      error_message: expect.stringMatching(/no side effects/),
+    });
+  });
+});
