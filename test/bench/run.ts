@@ -1,5 +1,6 @@
 import { stackConfig } from '@df/stack';
 import { removeTestArtifacts } from '@df/test-kit/cleanup';
+import { benchBackfill } from './backfill.bench.ts';
 import { benchCallSync } from './call-sync.bench.ts';
 import { benchContactSync } from './contact-sync.bench.ts';
 import { benchContactSyncFailures } from './contact-sync-failures.bench.ts';
@@ -7,6 +8,7 @@ import { benchIngress } from './ingress.bench.ts';
 import { benchLedgerCatchup } from './ledger-catchup.bench.ts';
 import { benchListSync } from './list-sync.bench.ts';
 import { benchMessaging } from './messaging.bench.ts';
+import { benchReconcile } from './reconcile.bench.ts';
 import { benchReplay } from './replay.bench.ts';
 
 /**
@@ -22,6 +24,8 @@ const benches: Record<string, () => Promise<void>> = {
   'contact-sync-failures': benchContactSyncFailures,
   messaging: benchMessaging,
   'list-sync': benchListSync,
+  backfill: benchBackfill,
+  reconcile: benchReconcile,
 };
 const chosen = process.argv.slice(2).filter((a) => a in benches);
 for (const [name, run] of Object.entries(benches)) {
