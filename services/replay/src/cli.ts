@@ -6,7 +6,7 @@ import { infrastructureFromEnv } from '@df/service-runtime';
 import { createLogger } from '@df/telemetry';
 import { rebuild, redrive, replay } from './jobs.ts';
 import { progressBar } from './progress.ts';
-import { PROJECTIONS } from './projections.ts';
+import { PROJECTIONS, projectionsNamed } from './projections.ts';
 
 const USAGE = `usage:
   npm run replay -- rebuild <${Object.keys(PROJECTIONS).join('|')}|<service>> [--from T] [--dry-run] [--json]
@@ -43,13 +43,16 @@ if (from && Number.isNaN(from.getTime())) fail(`--from is not a time: ${values.f
 const group = (name: string | undefined): ConsumerGroup =>
   CONSUMER_GROUPS.includes(name as ConsumerGroup) ? (name as ConsumerGroup) : fail(`unknown group: ${name}`);
 if (!verb || !target) fail('a verb and what it acts on are needed');
+const rebuilding = verb === 'rebuild' || (verb === 'replay' && !values['with-side-effects']);
+if (rebuilding && projectionsNamed(target!).length === 0)
+  fail(`nothing is rebuilt from the log for "${target}"`);
 
 const infra = infrastructureFromEnv('replay-cli', createLogger({ service: 'replay-cli' }, { level: 'warn' }));
 const bar = progressBar(!values.json && process.stderr.isTTY === true);
 const print = (result: unknown, lines: string[]) =>
   console.log(values.json ? JSON.stringify(result, null, 2) : lines.join('\n'));
 try {
-  if (verb === 'rebuild' || (verb === 'replay' && !values['with-side-effects'])) {
+  if (rebuilding) {
     if (verb === 'replay' && !from) fail('replay needs --from');
     const summaries = await rebuild(infra, target!, {
       ...(from ? { from } : {}),
@@ -82,6 +85,9 @@ try {
   } else {
     fail(`unknown verb: ${verb}`);
   }
+} catch (error) {
+  console.error(`failed: ${(error as Error).message}`);
+  process.exitCode = 1;
 } finally {
   await infra.db.destroy();
 }
