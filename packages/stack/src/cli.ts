@@ -17,6 +17,11 @@ function print(statuses: ServerStatus[]) {
 const usage = 'usage: npm run stack -- up | down | status';
 const verb = process.argv[2];
 const config = stackConfig();
+// Production runs against the platform's servers: a local Kafka or registry there would be a silent split brain.
+if (verb === 'up' && config.production) {
+  console.error('stack: refusing to start a local Kafka and registry with DF_MODE=production');
+  process.exit(1);
+}
 try {
   if (verb === 'up') print(await stackUp(config));
   else if (verb === 'down') {

@@ -12,6 +12,8 @@ export interface StackConfig {
   stateDir: string;
   kafkaVersion: string;
   registryVersion: string;
+  /** `DF_MODE=production`: `stack up` refuses, production runs against the platform's servers. */
+  production: boolean;
 }
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -25,6 +27,7 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     stateDir: env.STACK_STATE_DIR ?? join(repoRoot, '.stack'),
     kafkaVersion: '4.1.2',
     registryVersion: '3.3.3',
+    production: env.DF_MODE === 'production',
   };
 }
 
