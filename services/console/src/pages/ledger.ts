@@ -1,3 +1,4 @@
+import { maskText } from '@df/telemetry';
 import { html } from '../html.ts';
 import type { LedgerRow, TimelineEntry } from '../sources/ledger.ts';
 import { pager } from './layout.ts';
@@ -7,9 +8,13 @@ const statusClass = (status: string) =>
 
 type Query = Record<string, string | number | undefined>;
 
+/** The searched phone is not written back into the page: the field stays empty and says whose results these are. */
+const phoneInput = (query: Query) =>
+  html`<input name="phone" placeholder="${query.phone ? `phone (${maskText(String(query.phone))})` : 'phone'}">`;
+
 export function ledgerBody(query: Query, result: { items: LedgerRow[]; nextOffset: number | null } | null) {
   return html`<form method="get" action="/ledger">
-<input name="phone" placeholder="phone" value="${query.phone ?? ''}">
+${phoneInput(query)}
 <input name="contactId" placeholder="Aloware or GHL contact id" value="${query.contactId ?? ''}">
 <input name="correlationId" placeholder="correlation id" value="${query.correlationId ?? ''}">
 <select name="status"><option value="">any status</option>${['pending', 'done', 'error'].map(
@@ -39,7 +44,7 @@ export function timelineBody(
   result: { ids: string[]; items: TimelineEntry[]; nextOffset: number | null } | null,
 ) {
   return html`<form method="get" action="/timeline">
-<input name="phone" placeholder="phone" value="${query.phone ?? ''}">
+${phoneInput(query)}
 <input name="contactId" placeholder="Aloware or GHL contact id" value="${query.contactId ?? ''}">
 <button>Show</button></form>
 ${
