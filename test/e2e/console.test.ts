@@ -115,6 +115,64 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
     expect(await page.content()).not.toContain('5550177');
   });
 
+  it('answers the same through the read API: ledger by phone and correlation id, timeline, redrive filters', async () => {
+    const token = system.operatorToken;
+    const ledger = await (await api(`/api/v1/ledger?phone=${encodeURIComponent(PHONE)}`, token)).json();
+    const text = JSON.stringify(ledger);
+    expect(text).not.toContain('5550177');
+    // The Aloware event that was dead-lettered, then redriven: its ledger row says what contact-sync did.
+    const row = ledger.items.find(
+      (r: { source: string; outcomes: Array<{ service: string }> }) =>
+        r.source === 'aloware' && r.outcomes.some((o) => o.service === 'contact-sync'),
+    );
+    expect(row).toMatchObject({ status: 'done' });
+    const correlationId = row.outcomes[0].correlationId as string;
+    const byCorrelation = await (await api(`/api/v1/ledger?correlationId=${correlationId}`, token)).json();
+    expect(byCorrelation.items.map((r: { id: string }) => r.id)).toContain(row.id);
+
+    const timeline = await (
+      await api(`/api/v1/timeline?phone=${encodeURIComponent(PHONE)}&limit=1`, token)
+    ).json();
+    expect(timeline.items).toHaveLength(1);
+    expect(timeline.nextOffset).toBe(1);
+
+    const redrive = (body: unknown) =>
+      fetch(`${system.consoleUrl}/api/v1/dead-letters/contact-sync/redrive`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(await (await redrive({ reason: 'no-such-reason' })).json()).toEqual({ redriven: 0 });
+    const refused = await redrive({ offsets: ['x'] });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(/^offsets\.0: /);
+    expect((await api('/api/v1/dead-letters/no-such-group', token)).status).toBe(400);
+  });
+
+  it('asks for a list rebuild from the commands page and shows its progress', async () => {
+    await page.goto(`${system.consoleUrl}/commands`);
+    const form = page.locator('form', { has: page.locator('input[name="tag"]') });
+    await form.locator('input[name="tag"]').fill('console-test-tag');
+    await form.locator('button').click();
+    await expect
+      .poll(() => page.locator('[role="status"]').textContent())
+      .toContain('published on commands.v1');
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${system.consoleUrl}/commands`);
+          const rows = await page
+            .locator('#commands tr', { hasText: 'list.rebuild_requested' })
+            .allTextContents();
+          return rows.some((r) => r.includes('console-test-tag') && !r.includes('no outcome yet'));
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
+    const listed = await (await api('/api/v1/commands', system.operatorToken)).json();
+    expect(listed.items[0]).toMatchObject({ type: 'list.rebuild_requested', requestedBy: 'console' });
+  });
+
   it('refuses a form post without its CSRF token', async () => {
     const cookie = (await page.context().cookies())[0]!;
     const res = await fetch(`${system.consoleUrl}/dead-letters/redrive`, {
