@@ -29,6 +29,8 @@ const toolEnv: Record<string, Record<string, string>> = {
   'contact-sync': { ...ghlPit, ALOWARE_API_TOKEN: 'aloware-test' },
   'call-sync': ghlPit,
   'list-sync': { ...ghlPit, ALOWARE_API_TOKEN: 'aloware-test' },
+  replay: {},
+  backfill: { ...ghlPit, ALOWARE_API_TOKEN: 'aloware-test' },
   'messaging-relay': {
     ...ghlPit,
     GHL_AUTH: 'oauth',
@@ -48,6 +50,8 @@ const groups: Record<string, string | null> = {
   'call-sync': 'call-sync',
   'list-sync': 'list-sync',
   'messaging-relay': 'messaging-relay',
+  replay: 'replay',
+  backfill: 'backfill',
 };
 
 const running: ServiceProcess[] = [];

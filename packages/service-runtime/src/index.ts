@@ -28,6 +28,11 @@ export { type OutcomeInput, OutcomeReporter } from './outcomes.ts';
 export { PgParkingStore } from './parking-store.ts';
 export { type PipelineState, readPipelineState, type WatchedGroup } from './pipeline-state.ts';
 export { provisionEventBus } from './provision.ts';
-export { loadProvisionSettings, partitionsEnv, provisionAll } from './provisioning.ts';
+export {
+  loadInfrastructureSettings,
+  loadProvisionSettings,
+  partitionsEnv,
+  provisionAll,
+} from './provisioning.ts';
 export { infrastructureReadiness, OPS_PORTS, serveOps } from './serve-ops.ts';
 export { topicSchemas } from './topic-schemas.ts';

@@ -1,5 +1,12 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@df/db';
-import { type Env, infrastructureEnv, parseEnv, positiveInt, toInfrastructure } from '@df/env';
+import {
+  type Env,
+  type InfrastructureEnv,
+  infrastructureEnv,
+  parseEnv,
+  positiveInt,
+  toInfrastructure,
+} from '@df/env';
 import type { Logger } from '@df/telemetry';
 import { z } from 'zod';
 import { connectInfrastructure } from './infrastructure.ts';
@@ -9,9 +16,14 @@ import { provisionEventBus } from './provision.ts';
 /** Partitions of each event topic when it is created (or raised to): the ceiling of one group's parallelism. */
 export const partitionsEnv = { TOPIC_PARTITIONS: positiveInt(6, 'partitions') };
 
+/** The shared servers' settings alone, for a process that needs nothing else (provisioning, operator jobs). */
+export function loadInfrastructureSettings(env: Env): InfrastructureEnv {
+  return toInfrastructure(parseEnv(z.object(infrastructureEnv), env));
+}
+
 export function loadProvisionSettings(env: Env) {
   return loadSettings({
-    infrastructure: () => toInfrastructure(parseEnv(z.object(infrastructureEnv), env)),
+    infrastructure: () => loadInfrastructureSettings(env),
     partitions: () => parseEnv(z.object(partitionsEnv), env).TOPIC_PARTITIONS,
     // The port is unused here; the credentials and the production rules are the ones every service has.
     ops: () => loadOpsSettings(env, 0),

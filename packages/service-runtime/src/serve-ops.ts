@@ -13,6 +13,8 @@ export const OPS_PORTS = {
   'list-sync': 9103,
   'messaging-relay': 9104,
   audit: 9105,
+  replay: 9106,
+  backfill: 9107,
 } as const;
 
 /** Resolves false after `ms`: a server that accepts the connection and says nothing is not ready. */
