@@ -1,5 +1,6 @@
 # One image for every service; the command names the service: `docker run df-middleware contact-sync`
-# (or ingress, call-sync, list-sync, messaging-relay, audit, provision, dlq, parked, spool, lists, migrate).
+# (or ingress, call-sync, list-sync, messaging-relay, audit, replay, backfill, console, provision, and the operator
+# CLIs: dlq, parked, spool, lists, migrate, replay-cli, backfill-cli, reconcile).
 # Build: docker build -t df-middleware .
 
 # --- build: every dependency, then one bundle per entry point in dist/ ---------------------------------------
@@ -24,8 +25,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY deploy/service.mjs deploy/entry-points.mjs ./deploy/
 USER node
-# Webhooks (ingress) and each service's health and metrics port (OPS_PORT defaults 9100-9105).
-EXPOSE 3000 9100 9101 9102 9103 9104 9105
+# Webhooks (ingress), the console, and each service's health and metrics port (OPS_PORT defaults 9100-9107).
+EXPOSE 3000 4040 9100 9101 9102 9103 9104 9105 9106 9107
 # node is PID 1 and handles SIGTERM itself: intake stops, handlers finish or are abandoned uncommitted.
 ENTRYPOINT ["node", "deploy/service.mjs"]
 CMD ["ingress"]

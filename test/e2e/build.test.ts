@@ -55,7 +55,10 @@ describe('npm run build', () => {
     expect(bundles.sort()).toEqual(
       [
         'audit',
+        'backfill',
+        'backfill-cli',
         'call-sync',
+        'console',
         'contact-sync',
         'dlq',
         'ingress',
@@ -65,6 +68,9 @@ describe('npm run build', () => {
         'migrate',
         'parked',
         'provision',
+        'reconcile',
+        'replay',
+        'replay-cli',
         'spool',
       ]
         .map((n) => `${n}.js`)

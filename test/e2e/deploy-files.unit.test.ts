@@ -25,6 +25,14 @@ beforeAll(async () => {
 afterAll(() => ops.close());
 const served = async (path: string) => (await get(`${ops.url}${path}`)).status === 200;
 
+/** `name=http://host:port,…` (the console's CONSOLE_SERVICES). */
+const consoleTargets = (value: string) =>
+  value.split(',').map((entry) => {
+    const [name, url] = entry.split('=') as [keyof typeof OPS_PORTS, string];
+    const { hostname, port } = new URL(url);
+    return { name, host: hostname, port: Number(port) };
+  });
+
 describe('deployment files', () => {
   it('every entry point the image can run is built from a source file that exists', () => {
     for (const [name, source] of Object.entries(ENTRY_POINTS)) {
@@ -67,6 +75,16 @@ describe('deployment files', () => {
       expect(await served(probe![2]!), `${name} probes ${probe![2]}`).toBe(true);
     }
     expect(compose.services.ingress.environment.INGRESS_PORT).toBe(3000);
+
+    // The console asks every service's /healthz at a compose host and its ops port.
+    const consoleService = compose.services.console;
+    expect(consoleService.command).toEqual(['console']);
+    expect(consoleService.healthcheck.test.join(' ')).toContain(
+      `:${consoleService.environment.CONSOLE_PORT}/healthz`,
+    );
+    expect(consoleTargets(consoleService.environment.CONSOLE_SERVICES)).toEqual(
+      SERVICES.map((name) => ({ name, host: name, port: OPS_PORTS[name] })),
+    );
   });
 
   it('Kubernetes: a Deployment per service with probes on its ops port, resources and a grace period, and a provisioning Job', async () => {
@@ -99,6 +117,19 @@ describe('deployment files', () => {
         expect(await served(path), `${name} ${probe} ${path}`).toBe(true);
       }
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    }
+    // Each service's ops port has a Service the console's CONSOLE_SERVICES names.
+    const consoleDeployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'console');
+    const consoleEnv = consoleDeployment.spec.template.spec.containers[0].env;
+    const targets = consoleTargets(
+      consoleEnv.find((e: { name: string }) => e.name === 'CONSOLE_SERVICES').value,
+    );
+    expect(targets.map((t) => t.name)).toEqual(SERVICES);
+    for (const target of targets) {
+      const service = docs.find((d) => d.kind === 'Service' && d.metadata.name === target.host);
+      expect(service, target.host).toBeDefined();
+      expect(service.spec.selector['app.kubernetes.io/name']).toBe(target.name);
+      expect(service.spec.ports[0]).toMatchObject({ port: OPS_PORTS[target.name], targetPort: 'ops' });
     }
     const ingressService = docs.find((d) => d.kind === 'Service' && d.metadata.name === 'ingress');
     const ingress = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'ingress');
