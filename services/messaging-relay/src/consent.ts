@@ -132,7 +132,10 @@ async function replyThroughAloware(
   if (!from) return void (await reply.skip('no_aloware_line_configured'));
   const body = deps.config.helpReply!;
   const row = await loadMessage(deps.db, reply.id);
-  if (row?.status === 'sending') return void (await reply.skip('help_reply_unconfirmed'));
+  if (row?.status === 'sending') {
+    await updateMessage(deps.db, reply.id, { status: 'unconfirmed' }, 'sending');
+    return void (await reply.skip('help_reply_unconfirmed'));
+  }
   if (row && row.status !== 'queued') return void (await reply.skip('duplicate'));
   const tenant = deps.config.tenant;
   await recordIntent(deps.db, {

@@ -93,6 +93,8 @@ export async function sendInFlight(db: Db, tenant: string, phone: string): Promi
     .where('tenant', '=', tenant)
     .where('phone', '=', phone)
     .where('status', '=', 'sending')
+    // Only the texting system's reports can outrun its answer; a send through Aloware is matched otherwise.
+    .where((eb) => eb.or([eb('via', 'is', null), eb('via', '=', 'texting')]))
     .where('updated_at', '>', new Date(Date.now() - IN_FLIGHT_MS))
     .executeTakeFirst();
   return row !== undefined;
