@@ -41,6 +41,20 @@ afterAll(async () => {
 
 const api = (path: string, token?: string) =>
   fetch(`${system.consoleUrl}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+interface LedgerPage {
+  items: Array<{
+    id: string;
+    source: string;
+    status: string;
+    outcomes: Array<{ service: string; correlationId: string }>;
+  }>;
+}
+interface Paged {
+  items: Array<Record<string, unknown>>;
+  nextOffset: number | null;
+}
+/** A read API answer, typed as the test reads it. */
+const apiJson = async <T>(path: string) => (await (await api(path, system.operatorToken)).json()) as T;
 const groupRow = (group: string) => page.locator(`#groups tr[data-group="${group}"]`);
 const lagOf = async (group: string) =>
   Number(await groupRow(group).locator('[data-test="lag"]').textContent());
@@ -117,22 +131,19 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
 
   it('answers the same through the read API: ledger by phone and correlation id, timeline, redrive filters', async () => {
     const token = system.operatorToken;
-    const ledger = await (await api(`/api/v1/ledger?phone=${encodeURIComponent(PHONE)}`, token)).json();
+    const ledger = await apiJson<LedgerPage>(`/api/v1/ledger?phone=${encodeURIComponent(PHONE)}`);
     const text = JSON.stringify(ledger);
     expect(text).not.toContain('5550177');
     // The Aloware event that was dead-lettered, then redriven: its ledger row says what contact-sync did.
     const row = ledger.items.find(
-      (r: { source: string; outcomes: Array<{ service: string }> }) =>
-        r.source === 'aloware' && r.outcomes.some((o) => o.service === 'contact-sync'),
+      (r) => r.source === 'aloware' && r.outcomes.some((o) => o.service === 'contact-sync'),
     );
     expect(row).toMatchObject({ status: 'done' });
-    const correlationId = row.outcomes[0].correlationId as string;
-    const byCorrelation = await (await api(`/api/v1/ledger?correlationId=${correlationId}`, token)).json();
-    expect(byCorrelation.items.map((r: { id: string }) => r.id)).toContain(row.id);
+    const correlationId = row!.outcomes[0]!.correlationId;
+    const byCorrelation = await apiJson<LedgerPage>(`/api/v1/ledger?correlationId=${correlationId}`);
+    expect(byCorrelation.items.map((r) => r.id)).toContain(row!.id);
 
-    const timeline = await (
-      await api(`/api/v1/timeline?phone=${encodeURIComponent(PHONE)}&limit=1`, token)
-    ).json();
+    const timeline = await apiJson<Paged>(`/api/v1/timeline?phone=${encodeURIComponent(PHONE)}&limit=1`);
     expect(timeline.items).toHaveLength(1);
     expect(timeline.nextOffset).toBe(1);
 
@@ -145,7 +156,7 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
     expect(await (await redrive({ reason: 'no-such-reason' })).json()).toEqual({ redriven: 0 });
     const refused = await redrive({ offsets: ['x'] });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error.message).toMatch(/^offsets\.0: /);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^offsets\.0: /);
     expect((await api('/api/v1/dead-letters/no-such-group', token)).status).toBe(400);
   });
 
@@ -169,7 +180,7 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
         { timeout: 60_000, interval: 500 },
       )
       .toBe(true);
-    const listed = await (await api('/api/v1/commands', system.operatorToken)).json();
+    const listed = await apiJson<Paged>('/api/v1/commands');
     expect(listed.items[0]).toMatchObject({ type: 'list.rebuild_requested', requestedBy: 'console' });
   });
 
