@@ -8,11 +8,14 @@ import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
 
 const PHONE = '+12025550177';
 const LATER_PHONE = '+12025550178';
+const PARKED_PHONE = '+12025550179';
 let system: TestSystem;
 let browser: Browser;
 let page: Page;
 // contact-sync fails on PHONE's contact until the test "deploys the fix".
 let mappingBroken = true;
+// GHL "drops the connection" for PARKED_PHONE's contact until the test lets it through: its key gets parked.
+let connectionDrops = true;
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -25,6 +28,8 @@ beforeAll(async () => {
         async upsert(fields, alowareContactId) {
           // As a bug would: not a tool's refusal (contact-sync reports those as failed outcomes) but an
           // error nobody expected, which the runner dead-letters with its name as the reason.
+          if (connectionDrops && fields.phone === PARKED_PHONE)
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
           if (mappingBroken && fields.phone === PHONE)
             throw Object.assign(new Error('contact-sync could not map this contact'), { name: 'MappingBug' });
           return tools.ghl.upsert(fields, alowareContactId);
@@ -182,6 +187,37 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
       .toBe(true);
     const listed = await apiJson<Paged>('/api/v1/commands');
     expect(listed.items[0]).toMatchObject({ type: 'list.rebuild_requested', requestedBy: 'console' });
+  });
+
+  it('shows a parked key masked and releases it with one click', async () => {
+    const group = `${system.infra.topicPrefix}contact-sync`;
+    const parked = () =>
+      system.infra.db.selectFrom('consumer_parked_keys').selectAll().where('group_id', '=', group).execute();
+    system.simulators!.aloware.createContact({ phone_number: PARKED_PHONE, first_name: 'Parker' });
+    // The retry budget (8 attempts with backoff) is spent before the key is parked.
+    const [key] = await waitFor(
+      'the key to be parked',
+      async () => ((await parked()).length ? parked() : undefined),
+      {
+        timeoutMs: 90_000,
+      },
+    );
+    const dueBefore = new Date(key!.next_retry_at).getTime();
+
+    await page.goto(`${system.consoleUrl}/parked?group=contact-sync`);
+    const row = page.locator('#parked tr', { hasText: '***0179' });
+    expect(await row.count()).toBe(1);
+    expect(await page.content()).not.toContain('5550179');
+    connectionDrops = false;
+    await row.locator('button', { hasText: 'Release now' }).click();
+    await expect.poll(() => page.locator('[role="status"]').textContent()).toContain('Released');
+    const [released] = await parked();
+    // Made due now: earlier than the retry it was waiting for (or already retried and gone).
+    if (released) expect(new Date(released.next_retry_at).getTime()).toBeLessThan(dueBefore);
+    await waitFor('the contact in GHL', () =>
+      system.simulators!.ghl.contacts().some((c) => c.phone === PARKED_PHONE),
+    );
+    await waitFor('the key to be unparked', async () => (await parked()).length === 0);
   });
 
   it('refuses a form post without its CSRF token', async () => {
