@@ -25,7 +25,12 @@ export async function markListForRebuild(
 ): Promise<void> {
   await db
     .insertInto('sync_state')
-    .values({ direction: 'list-sync', entity_type: key(tenant, listId), cursor_updated_at: new Date() })
+    .values({
+      direction: 'list-sync',
+      entity_type: key(tenant, listId),
+      tenant,
+      cursor_updated_at: new Date(),
+    })
     .onConflict((oc) =>
       oc
         .columns(['direction', 'entity_type'])
