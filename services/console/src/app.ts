@@ -64,7 +64,7 @@ export function createConsoleApp(config: ConsoleConfig, deps: ConsoleDeps): Koa 
     ctx.set('x-frame-options', 'DENY');
     ctx.set(
       'content-security-policy',
-      "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "default-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     );
     ctx.set('referrer-policy', 'no-referrer');
     ctx.set('x-content-type-options', 'nosniff');

@@ -12,11 +12,14 @@ function groupPicker(action: string, current: string) {
   )}</select> <button>Show</button></form>`;
 }
 
+/** Letters listed on the page (the oldest first); the filtered redrive reaches every one beyond them too. */
+const SHOWN = 200;
+
 export function deadLettersBody(group: string, letters: Letters, csrf: string) {
   const reasons = [...new Set(letters.map((l) => l.reason))];
   const topics = [...new Set(letters.map((l) => l.source.topic))];
   return html`${groupPicker('/dead-letters', group)}
-<p>${letters.length} dead letter(s) of <b>${group}</b> not redriven yet. Payloads are never shown.</p>
+<p>${letters.length} dead letter(s) of <b>${group}</b> not redriven yet${letters.length > SHOWN ? `, the oldest ${SHOWN} below` : ''}. Payloads are never shown.</p>
 ${
   letters.length
     ? html`<form method="post" action="/dead-letters/redrive" id="bulk-redrive">${csrfField(csrf)}
