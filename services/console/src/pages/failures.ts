@@ -30,7 +30,7 @@ from <select name="sourceTopic"><option value="">any topic</option>${topics.map(
     : ''
 }
 <table id="dead-letters"><tr><th class="n">offset</th><th>failed at</th><th>reason</th><th>error</th><th>from</th><th>key</th><th class="n">attempts</th><th></th></tr>
-${letters.map(
+${letters.slice(0, SHOWN).map(
   (
     l,
   ) => html`<tr data-offset="${l.offset}"><td class="n">${l.offset}</td><td>${l.failedAt}</td><td class="bad">${l.reason}</td>
