@@ -8,6 +8,7 @@ import { benchIngress } from './ingress.bench.ts';
 import { benchLedgerCatchup } from './ledger-catchup.bench.ts';
 import { benchListSync } from './list-sync.bench.ts';
 import { benchMessaging } from './messaging.bench.ts';
+import { benchRebuild } from './rebuild.bench.ts';
 import { benchReconcile } from './reconcile.bench.ts';
 import { benchReplay } from './replay.bench.ts';
 
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   'contact-sync': benchContactSync,
   'call-sync': benchCallSync,
   replay: benchReplay,
+  rebuild: benchRebuild,
   'ledger-catchup': benchLedgerCatchup,
   'contact-sync-failures': benchContactSyncFailures,
   messaging: benchMessaging,

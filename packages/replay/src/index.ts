@@ -1,3 +1,4 @@
+export { insertRowsIgnoringDuplicates } from './bulk-insert.ts';
 export type { ProjectedTable, Projection, ShadowTable } from './projection.ts';
 export {
   type RebuildEnvironment,

@@ -81,6 +81,8 @@ export interface RebuildSummary {
 }
 
 const WRITE_CHUNK = 2000;
+/** Partitions read at once, each writing through a connection of its own. */
+const WRITERS = 2;
 
 function behind(ends: LogPositions, applied: LogPositions): number {
   let gap = 0n;
@@ -91,15 +93,38 @@ function behind(ends: LogPositions, applied: LogPositions): number {
   return Number(gap);
 }
 
-export async function rebuildProjection<R>(
+/**
+ * Connections held for the whole rebuild. The switch's lock makes the live writers wait, each holding a pooled
+ * connection: the shadow's last writes must not need one from the same pool, or nobody moves again.
+ */
+function withConnections<T>(
+  db: Kysely<Database>,
+  count: number,
+  work: (connections: Kysely<Database>[]) => Promise<T>,
+): Promise<T> {
+  if (count === 0) return work([]);
+  return db.connection().execute((one) => withConnections(db, count - 1, (rest) => work([one, ...rest])));
+}
+
+export function rebuildProjection<R>(
   env: RebuildEnvironment,
   projection: Projection<R>,
   options: RebuildOptions = {},
 ): Promise<RebuildSummary> {
+  return withConnections(env.db, WRITERS, (writers) => rebuildWith(env, projection, options, writers));
+}
+
+async function rebuildWith<R>(
+  env: RebuildEnvironment,
+  projection: Projection<R>,
+  options: RebuildOptions,
+  writers: Kysely<Database>[],
+): Promise<RebuildSummary> {
   const started = performance.now();
   const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
   const schema = await createShadow(env.db, projection.tables);
-  const shadowDb = env.db.withSchema(schema);
+  const shadows = writers.map((w) => w.withSchema(schema));
+  let next = 0;
   let reader: Awaited<ReturnType<typeof startLogReader>> | undefined;
   let applied = 0;
   try {
@@ -115,8 +140,9 @@ export async function rebuildProjection<R>(
         const value = projection.decode(await env.codec.unframe(record.value), record);
         if (value !== null) decoded.push(value);
       }
+      const shadow = shadows[next++ % shadows.length]!;
       for (let i = 0; i < decoded.length; i += WRITE_CHUNK) {
-        await projection.write(shadowDb, decoded.slice(i, i + WRITE_CHUNK));
+        await projection.write(shadow, decoded.slice(i, i + WRITE_CHUNK));
       }
       applied += records.length;
     };
@@ -125,6 +151,7 @@ export async function rebuildProjection<R>(
       starts,
       groupPrefix: `${env.topicPrefix}rebuild.`,
       apply,
+      partitionsConcurrently: WRITERS,
     });
     const ticker = setInterval(() => report('reading'), 250);
     try {
@@ -143,8 +170,8 @@ export async function rebuildProjection<R>(
     }
     report('switching');
     const summary = options.dryRun
-      ? await compareOnly(env.db, shadowDb, schema, projection, reader)
-      : await switchOver(env, shadowDb, schema, projection, reader, !options.from);
+      ? await compareOnly(env.db, schema, projection, reader)
+      : await switchOver(env, schema, projection, reader, !options.from);
     total = applied;
     report('done');
     return {
@@ -162,13 +189,12 @@ export async function rebuildProjection<R>(
 
 async function compareOnly<R>(
   db: Kysely<Database>,
-  shadowDb: Kysely<Database>,
   schema: string,
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
 ) {
   await reader.stopAt(reader.applied());
-  await projection.finish?.(shadowDb);
+  await projection.finish?.(db.withSchema(schema));
   const differences: TableDifference[] = [];
   for (const table of projection.tables) differences.push(await compareWithLive(db, schema, table));
   return { differences, switched: false };
@@ -176,7 +202,6 @@ async function compareOnly<R>(
 
 async function switchOver<R>(
   env: RebuildEnvironment,
-  shadowDb: Kysely<Database>,
   schema: string,
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
@@ -189,7 +214,7 @@ async function switchOver<R>(
     // Read only now: every record a live writer applied before the lock is below these ends.
     const ends = await logEnds(env.kafka, topics);
     await reader.stopAt(ends);
-    await projection.finish?.(shadowDb);
+    await projection.finish?.(trx.withSchema(schema));
     const differences: TableDifference[] = [];
     for (const table of projection.tables)
       differences.push(await applyShadow(trx, schema, table, removeExtra));

@@ -1,5 +1,5 @@
 import { TOPICS } from '@df/contracts';
-import type { Projection } from '@df/replay';
+import { insertRowsIgnoringDuplicates, type Projection } from '@df/replay';
 import { sql } from 'kysely';
 import { type AuditRecord, ledgerRow, parseAuditRecord, splitAuditRecords, syncLogRow } from './projector.ts';
 
@@ -53,20 +53,12 @@ export const auditProjection: Projection<AuditRecord> = {
   decode: (value) => parseAuditRecord(value),
   async write(db, records) {
     const { events, outcomes } = splitAuditRecords(records);
-    if (outcomes.length) {
-      await db
-        .insertInto('sync_log')
-        .values(outcomes.map(syncLogRow))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    if (events.length) {
-      await db
-        .insertInto('webhook_events')
-        .values(events.map(ledgerRow))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    await insertRowsIgnoringDuplicates(db, 'sync_log', outcomes.map(syncLogRow));
+    await insertRowsIgnoringDuplicates(
+      db,
+      'webhook_events',
+      events.map((e) => ({ ...ledgerRow(e), payload_json: e.raw ?? null })),
+    );
   },
   async finish(db) {
     // `error` is sticky and carries the latest failure's reason, as in the live ledger.
