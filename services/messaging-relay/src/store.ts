@@ -175,7 +175,7 @@ export async function messageByAlowareId(db: Db, tenant: string, communicationId
 
 /**
  * Gives an Aloware outbound SMS disposition to the oldest of our sends through Aloware to that phone, with that
- * body, that has none yet (Aloware's 202 names no id). One statement, the row locked and skipped by a concurrent
+ * body, that Aloware may have accepted and that has none yet (Aloware's 202 names no id). One statement, the row locked and skipped by a concurrent
  * claimer, so two dispositions never take the same send.
  */
 export async function claimAlowareSend(
@@ -196,6 +196,9 @@ export async function claimAlowareSend(
         .where('direction', '=', 'outbound')
         .where('body_hash', '=', match.bodyHash)
         .where('aloware_communication_id', 'is', null)
+        // Only a send Aloware may have accepted: `queued` (refused with an answer) and `refused` (consent) were
+        // never texted, so a disposition given to them would be taken from the send it is about.
+        .where('status', 'in', ['sending', 'sent', 'unconfirmed'])
         .orderBy('created_at')
         .limit(1)
         .forUpdate()

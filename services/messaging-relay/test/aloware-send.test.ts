@@ -195,6 +195,27 @@ describe('an agent’s text routed through Aloware (real Postgres, simulated GHL
     expect(row.status).toBe('refused');
   });
 
+  it('a disposition never goes to a send Aloware did not accept (queued by a 429, or refused for consent)', async () => {
+    const phone = '+12025550215';
+    const first = await agentText(phone, 'Same words');
+    aloware.failNext(1, { status: 429, path: '/sms-gateway/send' });
+    await expect(sendAgentText(first, deps())).rejects.toThrow();
+    // A second text with the same body goes out while the first waits for its retry.
+    const second = await agentText(phone, 'Same words');
+    await sendAgentText(second, deps());
+    await saveConsent(
+      database.db,
+      { tenant: ghl.locationId, phone },
+      { optedOut: true, kind: 'keyword', source: 'texting', keyword: 'STOP', changedAt: new Date() },
+      randomUUID(),
+    );
+    await sendAgentText(first, deps());
+    expect(smsTo(phone)).toHaveLength(1);
+    await relayReport(disposition(smsTo(phone)[0]!), deps());
+    expect(status(second.entity.id!)).toBe('delivered');
+    expect(status(first.entity.id!)).toBe('failed');
+  });
+
   it('two texts to one phone: each disposition goes to the send with its body', async () => {
     const phone = '+12025550213';
     const first = await agentText(phone, 'First');
