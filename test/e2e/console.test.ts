@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { launchChromium } from '@df/console/browser';
 import { listDeadLetters } from '@df/kafka';
+import { replayCommands } from '@df/replay-service';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
@@ -187,6 +188,31 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
       .toBe(true);
     const listed = await apiJson<Paged>('/api/v1/commands');
     expect(listed.items[0]).toMatchObject({ type: 'list.rebuild_requested', requestedBy: 'console' });
+  });
+
+  it('asks the replay service for a dry-run rebuild of the audit and shows the job outcome', async () => {
+    // services/replay runs on its own (the all-in-one process does not host it): one member here.
+    const replay = await replayCommands.start(system.infra);
+    try {
+      await page.goto(`${system.consoleUrl}/commands`);
+      const form = page.locator('form', { has: page.locator('select[name="group"]') });
+      await form.locator('select[name="group"]').selectOption('audit');
+      await form.locator('button').click();
+      await expect
+        .poll(() => page.locator('[role="status"]').textContent())
+        .toContain('published on commands.v1');
+      await expect
+        .poll(
+          async () => {
+            await page.goto(`${system.consoleUrl}/commands`);
+            return page.locator('#commands tr', { hasText: 'replay.requested' }).first().textContent();
+          },
+          { timeout: 60_000, interval: 500 },
+        )
+        .toMatch(/1 updated.*rebuild audit \(dry run\)/s);
+    } finally {
+      await replay.stop();
+    }
   });
 
   it('shows a parked key masked and releases it with one click', async () => {

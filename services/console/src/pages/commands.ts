@@ -1,3 +1,4 @@
+import { CONSUMER_GROUPS } from '@df/contracts';
 import { html } from '../html.ts';
 import type { CommandProgress } from '../sources/commands.ts';
 import { csrfField } from './layout.ts';
@@ -14,6 +15,14 @@ ${form(
   html`<input name="tag" placeholder="GHL tag" required> <select name="mode"><option>soft</option><option>hard</option></select>`,
 )}
 ${form('reconcile.requested', 'Reconcile GHL with Aloware', html`<label><input type="checkbox" name="heal" value="true"> heal the drift</label> <input name="limit" placeholder="sample size (all)" size="14">`)}
+${form(
+  'replay.requested',
+  'Rebuild or replay a group (services/replay)',
+  html`<select name="group">${CONSUMER_GROUPS.map((g) => html`<option>${g}</option>`)}</select>
+from <input type="datetime-local" name="from" title="UTC; empty: from the beginning">
+<select name="mode"><option value="projections_only">projections only (no tool calls)</option><option value="with_side_effects">with side effects</option></select>
+<label><input type="checkbox" name="dryRun" value="true" checked> dry run</label>`,
+)}
 ${form('backfill.requested', 'Backfill from GHL', html`<label><input type="checkbox" name="restart" value="true"> from the first page</label>`)}
 <h2>Recent commands</h2>
 <table id="commands"><tr><th>requested</th><th>command</th><th>asked</th><th>progress</th><th>latest</th></tr>

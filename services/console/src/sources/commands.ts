@@ -10,6 +10,8 @@ export const OFFERED_COMMANDS = [
   'list.rebuild_requested',
   'backfill.requested',
   'reconcile.requested',
+  // Consumed by services/replay (group 'replay'): rebuilds or replays one group from a time.
+  'replay.requested',
 ] as const;
 export type OfferedCommand = (typeof OFFERED_COMMANDS)[number];
 
