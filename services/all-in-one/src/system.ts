@@ -17,6 +17,7 @@ import { startGhlAppLifecycle, startIngress } from '@df/ingress';
 import { EventProducer, type RunningConsumer } from '@df/kafka';
 import { createListTools, type ListSyncConfig, type ListTools, startListSync } from '@df/list-sync';
 import type { RelayToolsOptions } from '@df/messaging-relay';
+import { replayCommands } from '@df/replay-service';
 import {
   connectInfrastructure,
   createServiceMetrics,
@@ -211,6 +212,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     onCall,
   });
   const backfill = await startBackfill(infra, { ghl: bulkGhl, aloware }, backfillConfig, { metrics });
+  // Rebuilds, replays and redrives asked for on commands.v1 (npm run replay does the same in its own process).
+  const replayJobs = await replayCommands.start(infra, { metrics });
 
   // The operator console, next to the operator API, behind the same token; it knows this process's GHL budget.
   const consoleProducer = new EventProducer(infra.kafka, infra.codec);
@@ -255,6 +258,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         callSync.stop(),
         listSync.stop(),
         backfill.stop(),
+        replayJobs.stop(),
         messagingRelay?.stop(),
         ghlApp?.stop(),
       ]);
