@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_BACKFILL_CONFIG } from '@df/backfill';
 import { Command, TOPICS } from '@df/contracts';
 import { EventProducer } from '@df/kafka';
 import { argument, percentile, startBenchSystem, until } from './harness.ts';
@@ -55,7 +56,7 @@ async function liveTraffic(bench: Bench, prefix: string, everyMs: number, stop: 
   const started = new Map<string, number>();
   let n = 0;
   while (!(await stop())) {
-    const phone = `+1404${prefix}${String(n++).padStart(4, '0')}`;
+    const phone = `+1404555${prefix}${String(n++).padStart(3, '0')}`;
     started.set(phone, Date.now());
     aloware.createContact({ phone_number: phone, first_name: 'Live', last_name: `${prefix}-${n}` });
     await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -79,17 +80,24 @@ export async function benchBackfill() {
   const latencyMs = argument('latency', 50);
   const liveEveryMs = argument('live-every', 250);
   const idleSeconds = argument('idle', 20);
-  const bench = await startBenchSystem({ simulators: { latencyMs }, partitions: 6 });
+  const batchSize = argument('batch', DEFAULT_BACKFILL_CONFIG.batchSize);
+  const maxLag = argument('max-lag', DEFAULT_BACKFILL_CONFIG.maxLag);
+  const bench = await startBenchSystem({
+    consolePort: 0,
+    simulators: { latencyMs },
+    partitions: 6,
+    backfill: { batchSize, maxLag },
+  });
   const { ghl, aloware } = bench.system.simulators!;
   try {
     seedGhl(bench, contacts);
     const idleUntil = Date.now() + idleSeconds * 1000;
-    const idle = await liveTraffic(bench, '10', liveEveryMs, async () => Date.now() > idleUntil);
+    const idle = await liveTraffic(bench, '1', liveEveryMs, async () => Date.now() > idleUntil);
 
     const callsBefore = ghl.requests.length;
     const started = Date.now();
     await requestCommand(bench, 'backfill.requested', { source: 'ghl' });
-    const during = await liveTraffic(bench, '20', liveEveryMs, async () =>
+    const during = await liveTraffic(bench, '2', liveEveryMs, async () =>
       Boolean((await backfillRow(bench, 'ghl-contacts'))?.finished_at),
     );
     const row = await backfillRow(bench, 'ghl-contacts');
@@ -104,7 +112,7 @@ export async function benchBackfill() {
     const searches = calls.filter((r) => r.path.endsWith('/contacts/search')).length;
     const throttled = ghl.requests.filter((r) => r.status === 429).length;
     console.log(
-      `backfill: ${contacts} GHL contacts, tool latency ${latencyMs} ms, a live webhook every ${liveEveryMs} ms`,
+      `backfill: ${contacts} GHL contacts, tool latency ${latencyMs} ms, a live webhook every ${liveEveryMs} ms, batches of ${batchSize} at lag ≤ ${maxLag}`,
     );
     console.log(
       `  live webhook → GHL write, idle      p50 ${idle.p50} ms, p99 ${idle.p99} ms (${idle.count} webhooks)`,

@@ -50,10 +50,13 @@ export const mappedGhlIds = async (s: TestSystem) =>
       .execute()
   ).map((r) => r.ghl_contact_id);
 
-/** Records contact-sync and list-sync have not committed on GHL's topic: 0 once they handled everything. */
+/**
+ * Records contact-sync and list-sync have not committed on GHL's topic: 0 once they handled everything (a group
+ * that committed nothing yet is not counted, so wait for something it handled first).
+ */
 export async function ghlTopicLag(s: TestSystem): Promise<number> {
   const p = s.infra.topicPrefix;
-  const lag = consumerLag(s.infra.kafka, [`${p}contact-sync`, `${p}list-sync`], `${p}${TOPICS.ghl}`);
+  const lag = consumerLag(s.infra.kafka, [`${p}contact-sync`, `${p}list-sync`], [`${p}${TOPICS.ghl}`]);
   try {
     return await lag.lag();
   } finally {

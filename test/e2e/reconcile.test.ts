@@ -46,7 +46,7 @@ async function reconcile(s: TestSystem, heal: boolean) {
 
 describe('reconciliation, end to end (real Kafka, registry, Postgres; simulated tools)', () => {
   it('finds each kind of drift, reports it, heals it through the owning services, then finds none', async () => {
-    system = await startTestSystem({ listSync: { rules, rebuildEveryMs: 0 } });
+    system = await startTestSystem({ consolePort: 0, listSync: { rules, rebuildEveryMs: 0 } });
     const s = system;
     const ghl = s.simulators!.ghl;
     const [fieldDrift, dndDrift, listDrift, unchanged] = seedExistingGhlContacts(s, 4);

@@ -25,9 +25,11 @@ export const backfillEnv = {
   BACKFILL_GHL_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   // Contacts per GHL search page (GHL allows up to 500).
   BACKFILL_PAGE_SIZE: positiveInt(100),
-  // Publish the next page only while every watched consumer group is at most this many records behind on the
-  // topic (0 = do not wait): snapshots never queue in front of live webhooks.
-  BACKFILL_MAX_LAG: nonNegativeInt(200, 'records'),
+  // Snapshots published at once. The next batch waits until every watched consumer group is at most
+  // BACKFILL_MAX_LAG records behind on the GHL and Aloware topics (the snapshots and their echoes), so snapshots
+  // never queue in front of live webhooks. A larger batch or lag backfills faster and delays live traffic more.
+  BACKFILL_BATCH: positiveInt(10),
+  BACKFILL_MAX_LAG: nonNegativeInt(10, 'records'),
   BACKFILL_WATCH_GROUPS: text('contact-sync,list-sync'),
   // Seconds between scheduled reconciliations (86400 = daily); 0 = off (run it with npm run reconcile).
   RECONCILE_EVERY_S: nonNegativeInt(0, 'seconds'),
@@ -40,6 +42,7 @@ export const backfillEnv = {
 export interface BackfillConfig {
   share: number;
   pageSize: number;
+  batchSize: number;
   maxLag: number;
   watchGroups: string[];
   reconcileEveryMs: number;
@@ -53,6 +56,7 @@ export function toBackfillConfig(e: z.output<z.ZodObject<typeof backfillEnv>> & 
   return {
     share: e.BACKFILL_GHL_SHARE,
     pageSize: e.BACKFILL_PAGE_SIZE,
+    batchSize: e.BACKFILL_BATCH,
     maxLag: e.BACKFILL_MAX_LAG,
     watchGroups: e.BACKFILL_WATCH_GROUPS.split(',')
       .map((g) => g.trim())

@@ -13,9 +13,12 @@ export interface GhlBackfillDeps {
   /** A client on the backfill's share of the location's budget (budget-share.ts). */
   ghl: Pick<GhlClient, 'searchContacts'>;
   publish: PublishSnapshots;
-  /** Resolves when the consumers of GHL's topic have room for another page (headroom.ts). */
+  /** Resolves when the consumers have room for another batch (headroom.ts). */
   headroom: () => Promise<void>;
+  /** Contacts per GHL search page. */
   pageSize: number;
+  /** Snapshots published at once; each batch waits for headroom. */
+  batchSize: number;
   now?: () => Date;
   /** Called once a page is published and the watermark saved: progress, and where a test kills the run. */
   afterPage?: (progress: GhlBackfillProgress) => void | Promise<void>;
@@ -48,14 +51,16 @@ export async function backfillGhl(
   let cursor = resumed ? last.cursor : null;
   const counts: Record<string, number> = { read: 0, published: 0, pages: 0, ...(resumed ? last.counts : {}) };
   for (;;) {
-    await deps.headroom();
     const page = await deps.ghl.searchContacts({
       pageLimit: deps.pageSize,
       sort: [{ field: 'dateAdded', direction: 'asc' }],
       ...(cursor ? { searchAfter: cursor } : {}),
     });
     const events = page.contacts.map((c) => ghlSnapshotEvent(c, { tenant, runId, now: now() }));
-    await deps.publish('ghl', events);
+    for (let at = 0; at < events.length; at += deps.batchSize) {
+      await deps.headroom();
+      await deps.publish('ghl', events.slice(at, at + deps.batchSize));
+    }
     const lastContact = page.contacts.at(-1);
     cursor = lastContact?.searchAfter ?? cursor;
     counts.read = (counts.read ?? 0) + page.contacts.length;

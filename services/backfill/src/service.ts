@@ -91,7 +91,7 @@ export async function startBackfill(
   const lag = consumerLag(
     infra.kafka,
     config.watchGroups.map((g) => `${infra.topicPrefix}${g}`),
-    `${infra.topicPrefix}${TOPICS.ghl}`,
+    [`${infra.topicPrefix}${TOPICS.ghl}`, `${infra.topicPrefix}${TOPICS.aloware}`],
   );
   let deps: Deps | undefined;
   const definition = defineConsumer<Command, Deps>({
@@ -109,6 +109,7 @@ export async function startBackfill(
           publish: publisher.publish,
           headroom: () => waitForHeadroom(lag.lag, config.maxLag),
           pageSize: config.pageSize,
+          batchSize: config.batchSize,
         },
         reconcile: {
           db: infra.db,
