@@ -88,6 +88,36 @@ describe('audit rebuild from the log (real Kafka and Postgres)', () => {
     expect(await auditRows()).toEqual(live);
   });
 
+  it('rebuilds from T over the live rows: what the records since T make is repaired, nothing else is touched', async () => {
+    const early = contactEvent(10, 1);
+    await publish(infra, producer, [early, outcomeOf(early, 'updated')]);
+    await waitFor('the early event settled', () => caughtUp(infra, 'audit', auditTopics));
+    await new Promise((r) => setTimeout(r, 20)); // T strictly after the early records' broker time
+    const from = new Date();
+    const late = contactEvent(11, 2);
+    const lateOutcome = outcomeOf(late, 'updated');
+    await publish(infra, producer, [late, lateOutcome]);
+    await waitFor('the late event settled', () => caughtUp(infra, 'audit', auditTopics));
+    const live = await auditRows();
+
+    // Both outcomes lost, and a row no record makes added: only the late outcome is in the records since T.
+    await database.db.deleteFrom('sync_log').execute();
+    await database.db
+      .insertInto('sync_log')
+      .values({ direction: 'internal', entity_type: 'contact', entity_id: 'nobody', status: 'created' })
+      .execute();
+    const rebuilt = await rebuildProjection(infra, auditProjection, { from });
+    expect(rebuilt.records).toBe(2);
+    expect(rebuilt.differences).toEqual([
+      { table: 'sync_log', differing: 1, extra: 0 },
+      { table: 'webhook_events', differing: 0, extra: 0 },
+    ]);
+    const log = await database.db.selectFrom('sync_log').select(['id', 'entity_id']).execute();
+    expect(log.map((r) => r.id)).toContain(lateOutcome.id);
+    expect(log.map((r) => r.entity_id).sort()).toEqual(['ghl-11', 'nobody']);
+    expect((await auditRows()).ledger).toEqual(live.ledger);
+  });
+
   it('switches over while live traffic flows without losing a record the live audit applied meanwhile', async () => {
     const published: AuditRecord['id'][] = [];
     const first = Array.from({ length: 600 }, (_, i) => contactEvent(i % 40, i % 60));
