@@ -18,6 +18,8 @@ afterEach(async () => {
   system = undefined;
 });
 
+const ghl = (s: TestSystem, id: string) => s.simulators!.ghl.contact(id)!;
+
 const finished = (row: { finished_at: Date | null } | undefined) => Boolean(row?.finished_at);
 
 const searches = (s: TestSystem) =>
@@ -44,6 +46,19 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
     await waitFor('GHL events all handled', async () => (await ghlTopicLag(s)) === 0);
     await s.settle();
     const writesBefore = toolWrites(s);
+    const noChange = () =>
+      s.database.db
+        .selectFrom('sync_log')
+        .select('id')
+        .where('service', '=', 'contact-sync')
+        .where('error_message', '=', 'no_change')
+        .execute();
+    const noChangeBefore = (await noChange()).length;
+    // Five contacts touched in GHL without a synced field changing: their snapshots get new ids and reach
+    // contact-sync, which finds nothing to write. The other 495 repeat their ids and are dropped.
+    for (const contact of contacts.slice(0, 5)) {
+      ghl(s, contact.id).dateUpdated = new Date(Date.now() - 60_000).toISOString();
+    }
 
     await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
     await waitFor('a second run finished', async () => {
@@ -52,6 +67,10 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
     });
     await waitFor('its snapshots all handled', async () => (await ghlTopicLag(s)) === 0);
     await s.settle();
+    await waitFor(
+      'the five touched contacts decided',
+      async () => (await noChange()).length >= noChangeBefore + 5,
+    );
     expect(toolWrites(s)).toEqual(writesBefore);
     expect(await mappedGhlIds(s)).toHaveLength(500);
     expect(s.simulators!.aloware.contacts()).toHaveLength(500);
