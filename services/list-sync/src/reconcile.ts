@@ -2,13 +2,20 @@ import { type EventEnvelope, nameUuid } from '@df/contracts';
 import type { Database } from '@df/db';
 import type { OutcomeInput } from '@df/service-runtime';
 import { isToolError } from '@df/tool-http';
-import type { Kysely } from 'kysely';
-import { type ContactFacts, planMembership, type RemovalMode, removes } from './domain/membership.ts';
+import type { Kysely, Transaction } from 'kysely';
+import {
+  type ContactFacts,
+  type MembershipPlan,
+  planMembership,
+  type RemovalMode,
+  removes,
+} from './domain/membership.ts';
 import type { ListRule } from './domain/rules.ts';
 import { ContactBusy, LEASE_MS, releaseLease, whenFree } from './lease.ts';
 import { added, deferred, refused, removed, skipped } from './outcome-texts.ts';
 import { markListForRebuild } from './removal-rebuilds.ts';
 import {
+  appliedByOthersOn,
   isProcessed,
   loadMember,
   lockMember,
@@ -106,7 +113,7 @@ export async function reconcile(
       const lease = member?.lease;
       if (lease && lease.holder !== holder && lease.until > new Date()) throw new ContactBusy();
       if (member && isStale(observation, member)) return 'stale' as const;
-      const plan = planMembership(member, observation.facts, deps.config.rules, deps.config.removal);
+      const plan = await planWithSharers(trx, key, member, observation.facts, deps.config);
       const removing = plan.writes.find((w) => w.kind === 'remove_all')?.phone ?? null;
       await saveMember(trx, key, {
         facts: observation.facts,
@@ -180,6 +187,24 @@ export async function reconcile(
     if (options.processedId) await markProcessed(trx, options.processedId);
   });
   return { writes: plan.writes.length, stale: false };
+}
+
+/**
+ * The plan, with a remove-from-all re-adding what other GHL contacts hold on that phone too: Aloware keeps one
+ * contact per phone, so removing one GHL duplicate from every list removes the others as well.
+ */
+async function planWithSharers(
+  trx: Transaction<Database>,
+  key: MemberKey,
+  member: StoredMember | null,
+  facts: ContactFacts,
+  config: ListSyncConfig,
+): Promise<MembershipPlan> {
+  const plan = planMembership(member, facts, config.rules, config.removal);
+  const phones = plan.writes.flatMap((w) => (w.kind === 'remove_all' ? [w.phone] : []));
+  if (phones.length === 0) return plan;
+  const sharing = await appliedByOthersOn(trx, key, phones);
+  return sharing.length === 0 ? plan : planMembership(member, facts, config.rules, config.removal, sharing);
 }
 
 const changes = (plan: { writes: unknown[]; rebuilds: number[] }) =>

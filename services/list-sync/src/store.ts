@@ -1,6 +1,6 @@
 import type { Database, ListSyncApplied } from '@df/db';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { MemberState } from './domain/membership.ts';
+import type { MemberState, Membership } from './domain/membership.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Row = Selectable<Database['list_sync_members']>;
@@ -114,4 +114,16 @@ export async function membersOf(
     )
     .execute();
   return rows.map((r) => r.ghl_contact_id);
+}
+
+/** What the other GHL contacts of the tenant hold in Aloware on these phones (duplicates share one Aloware contact). */
+export async function appliedByOthersOn(db: Db, key: MemberKey, phones: string[]): Promise<Membership[]> {
+  const rows = await db
+    .selectFrom('list_sync_members')
+    .select('applied')
+    .where('tenant', '=', key.tenant)
+    .where('ghl_contact_id', '!=', key.ghlContactId)
+    .where(sql<string>`applied ->> 'phone'`, 'in', phones)
+    .execute();
+  return rows.flatMap((r) => (r.applied ? [r.applied] : []));
 }

@@ -34,6 +34,18 @@ const add = (listIds: number[], position: 'top' | 'bottom' = 'bottom') => ({
 const removeAll = (p = phone) => ({ kind: 'remove_all', phone: p });
 
 describe('planMembership', () => {
+  it('a remove-from-all re-adds what another GHL contact with the same phone holds, beyond its own re-add', () => {
+    const other = { phone, listIds: [1, 2], ownerDialer: false };
+    const plan = planMembership(inLists([2]), facts(['hot']), rules, 'all_lists', [other]);
+    expect(plan.writes).toEqual([removeAll(), add([1]), add([2])]);
+    expect(plan.next).toEqual({ phone, listIds: [1], ownerDialer: false });
+    // Another contact on another phone is not touched.
+    const elsewhere = { ...other, phone: '+12025550199' };
+    expect(planMembership(inLists([2]), facts([]), rules, 'all_lists', [elsewhere]).writes).toEqual([
+      removeAll(),
+    ]);
+  });
+
   it('adds only the new lists, in one call per position', () => {
     expect(planMembership(null, facts(['hot', 'vip', 'other']), rules).writes).toEqual([
       add([3], 'top'),

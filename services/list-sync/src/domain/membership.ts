@@ -72,13 +72,15 @@ function exclusion(rules: ListRule[], facts: ContactFacts): string | null {
  * The writes that take Aloware from what we applied to what the rules want. Aloware adds through the Lead API
  * (`list_ids`, or the owner's dialer) and removes only from every list at once, so any removal is
  * remove-from-all, then a re-add of everything the contact must stay in. A removal left unconfirmed by a crash
- * (`removingPhone`) is done again, re-adding everything, since Aloware may have done either call.
+ * (`removingPhone`) is done again, re-adding everything, since Aloware may have done either call. `sharing`: what
+ * other GHL contacts of the tenant hold in Aloware on the phones this contact's removal touches (re-added too).
  */
 export function planMembership(
   state: MemberState | null,
   facts: ContactFacts,
   rules: ListRule[],
   removal: RemovalMode = 'all_lists',
+  sharing: Membership[] = [],
 ): MembershipPlan {
   const want = desiredMembership(rules, facts);
   const had = state?.applied ?? null;
@@ -92,6 +94,12 @@ export function planMembership(
     // After a removal on this phone everything is re-added; otherwise only what is new.
     const base = want.phone === had?.phone && !removeOn.has(want.phone) ? had : null;
     writes.push(...additions(rules, want, base));
+  }
+  // Aloware keeps one contact per phone: a remove-from-all also takes out the other GHL contacts with that number
+  // (GHL may allow duplicates), so what they hold goes back in, beyond what this contact re-adds.
+  for (const phone of removeOn) {
+    const theirs = union(sharing.filter((m) => m.phone === phone));
+    if (theirs) writes.push(...additions(rules, theirs, want?.phone === phone ? want : null));
   }
   const skips = [exclusion(rules, facts)].filter((s): s is string => s !== null);
   return { writes, rebuilds: [], next: want, skips };
@@ -125,6 +133,13 @@ function planConfiguredOnly(
     next: want,
     skips: skips.filter((s): s is string => s !== null),
   };
+}
+
+function union(memberships: Membership[]): Membership | null {
+  const [first] = memberships;
+  if (!first) return null;
+  const listIds = [...new Set(memberships.flatMap((m) => m.listIds))].sort((a, b) => a - b);
+  return { phone: first.phone, listIds, ownerDialer: memberships.some((m) => m.ownerDialer) };
 }
 
 const hasAny = (m: Membership) => m.listIds.length > 0 || m.ownerDialer;
