@@ -11,6 +11,7 @@ export async function benchReconcile() {
   const latencyMs = argument('latency', 50);
   const alowarePerSecond = argument('aloware-rate', 100);
   const bench = await startBenchSystem({
+    consolePort: 0,
     simulators: { latencyMs },
     partitions: 6,
     backfill: { alowarePerSecond },

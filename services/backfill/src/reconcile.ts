@@ -84,8 +84,9 @@ export async function reconcile(command: ReconcileRequest, deps: ReconcileDeps) 
       counts.drift! += 1;
       counts[drift.kind] = (counts[drift.kind] ?? 0) + 1;
       if (drift.kind === 'list_membership_differs') listDrift.push(drift);
-      await deps.report(command, outcomeOf(command, drift));
     }
+    // Outcome ids derive from the run, contact and kind: a page reported again after a crash adds no row.
+    await Promise.all(drifts.map((drift) => deps.report(command, outcomeOf(command, drift))));
     if (command.data.heal) {
       const heal = [
         ...new Set(
