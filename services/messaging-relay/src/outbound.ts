@@ -4,7 +4,14 @@ import type { RelayDeps } from './deps.ts';
 import { maySend } from './domain/consent.ts';
 import { bodyHash, decideAlowareSend, decideOutbound, outboundIntentKey } from './domain/messages.ts';
 import { routeFor, type SendChannel } from './domain/routes.ts';
-import { loadConsent, loadMessage, recordIntent, saveConsent, updateMessage } from './store.ts';
+import {
+  loadConsent,
+  loadMessage,
+  recordDndWrite,
+  recordIntent,
+  saveConsent,
+  updateMessage,
+} from './store.ts';
 
 type SendRequest = EventOfType<'sms.send_requested'>;
 type AlowareChannel = Extract<SendChannel, { via: 'aloware' }>;
@@ -38,7 +45,8 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
 
   const tenant = deps.config.tenant;
   const id = outboundIntentKey(tenant, ghlMessageId);
-  const optedOut = !maySend(await loadConsent(deps.db, tenant, phone));
+  const consent = await loadConsent(deps.db, tenant, phone);
+  const optedOut = !maySend(consent);
   const row = await loadMessage(deps.db, id);
   const decision =
     channel.via === 'aloware' ? decideAlowareSend(row, optedOut) : decideOutbound(row, optedOut);
@@ -48,6 +56,8 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
     await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'refused' });
     // An earlier attempt's row (interrupted, or refused by Aloware with an answer) is refused now too.
     if (row) await updateMessage(deps.db, id, { status: 'refused' });
+    // This send's own 409 recorded the opt-out and the process died before GHL was told: tell it now.
+    if (consent?.eventId === event.id) await carryOptOutToGhl(event, deps, phone);
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
@@ -94,12 +104,32 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
       changedAt: at,
     };
     await saveConsent(deps.db, { tenant, phone }, state, event.id);
+    await carryOptOutToGhl(event, deps, phone);
     await updateMessage(deps.db, id, { status: 'refused' });
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
   await updateMessage(deps.db, id, { status: 'sent', texting_chat_message_id: sent.chatMessageId });
   await report('sent', 'sent', null, sent.chatMessageId);
+}
+
+/**
+ * A 409 from the texting system is an opt-out the middleware had not heard of (a STOP it received itself): like
+ * a STOP keyword, it becomes GHL's SMS DND, which contact-sync carries on to Aloware. Recorded first: GHL's
+ * ContactDndUpdate of this write must be known as ours, not taken for an agent's.
+ */
+async function carryOptOutToGhl(event: SendRequest, deps: RelayDeps, phone: string): Promise<void> {
+  const contactId = event.data.ghlContactId ?? (await deps.tools.ghlContactFor(phone));
+  await recordDndWrite(deps.db, { tenant: deps.config.tenant, ghlContactId: contactId, smsActive: true });
+  await deps.tools.setSmsDnd(contactId, true);
+  await deps.report(event, {
+    id: nameUuid(`${event.id}:messaging-relay:ghl-dnd`),
+    entity: { type: 'contact', id: contactId },
+    direction: 'to_ghl',
+    action: 'updated',
+    reason: 'sms_dnd_active',
+    target: { system: 'ghl', id: contactId },
+  });
 }
 
 /**

@@ -224,6 +224,48 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     });
   });
 
+  it('a 409 "opted out" from the texting system reaches GHL as SMS DND, not only the registry', async () => {
+    const phone = '+12025550174';
+    const contact = ghl.seedContact({ firstName: 'Fay', phone }, { silent: true });
+    // The texting system had a STOP the middleware never heard of.
+    texting.optOut(phone);
+    const res = await fetch(`${ghl.url}/conversations/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ghl.pitToken}`,
+        version: '2021-04-15',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ type: 'SMS', contactId: contact.id, message: 'are you coming?' }),
+    });
+    const { messageId } = (await res.json()) as { messageId: string };
+    const event: EventOfType<'sms.send_requested'> = envelope(
+      'sms.send_requested',
+      'ghl',
+      { ...sms(phone, messageId, 'are you coming?'), direction: 'outbound', ghlContactId: contact.id },
+      messageId,
+    );
+    // The process dies after recording the opt-out, before GHL is told; the redelivery tells it.
+    const diesBeforeGhl: Partial<RelayTools> = {
+      async setSmsDnd() {
+        throw new Error('process died before GHL was told');
+      },
+    };
+    await expect(sendAgentText(event, deps(diesBeforeGhl))).rejects.toThrow('process died');
+    await sendAgentText(event, deps());
+    expect(texting.sent().filter((m) => m.to === phone)).toEqual([]);
+    expect(ghl.messages().find((m) => m.id === messageId)?.status).toBe('failed');
+    const registry = await database.db
+      .selectFrom('messaging_consent')
+      .selectAll()
+      .where('phone', '=', phone)
+      .executeTakeFirstOrThrow();
+    expect(registry.opted_out).toBe(true);
+    // GHL (and through contact-sync, Aloware) must know too, as for a STOP keyword.
+    const dnd = ghl.contact(contact.id)?.dndSettings as Record<string, { status?: string }> | undefined;
+    expect(dnd?.SMS?.status).toBe('active');
+  });
+
   it('an older START never lifts a newer STOP', async () => {
     const phone = '+12025550173';
     ghl.seedContact({ firstName: 'Ed', phone }, { silent: true });
