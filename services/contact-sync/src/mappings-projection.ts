@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 export function mappingRow(fact: ContactMapped) {
   return {
     id: fact.mappingId,
-    tenant: fact.tenant,
+    // A fact says `unknown` for a mapping saved before contact-sync recorded tenants (mapped-facts.ts).
+    tenant: fact.tenant === 'unknown' ? null : fact.tenant,
     aloware_contact_id: fact.alowareContactId,
     ghl_contact_id: fact.ghlContactId,
     phone_number: fact.phone,
