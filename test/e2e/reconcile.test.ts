@@ -107,3 +107,53 @@ describe('reconciliation, end to end (real Kafka, registry, Postgres; simulated 
     expect(after.counts).toMatchObject({ read: 5, drift: 0 });
   });
 });
+
+describe('scheduled reconciliation and other tenants', () => {
+  it('runs on its schedule without an operator, reporting only by default', async () => {
+    system = await startTestSystem({ consolePort: 0, backfill: { reconcileEveryMs: 3_600_000 } });
+    const s = system;
+    const [missed] = seedExistingGhlContacts(s, 1);
+    const run = await waitFor('a scheduled run finished', async () => {
+      const row = await watermark(s, 'reconcile');
+      return row?.finished_at ? row : undefined;
+    });
+    // The first run is claimed at start: it may or may not see the contact seeded just after.
+    expect(run.counts?.healed).toBe(0);
+    expect(run.counts?.missing_mapping ?? 0).toBe(run.counts?.read);
+    expect(await mappedGhlIds(s)).not.toContain(missed!.id);
+    const claim = await s.database.db
+      .selectFrom('sync_state')
+      .select(['tenant', 'last_run_at'])
+      .where('entity_type', '=', `schedule:reconcile:${s.tools.ghl.locationId}`)
+      .executeTakeFirst();
+    expect(claim?.tenant).toBe(s.tools.ghl.locationId);
+  });
+
+  it('refuses a command for a tenant this deployment does not serve, saying why', async () => {
+    system = await startTestSystem({ consolePort: 0 });
+    const s = system;
+    const response = await fetch(`${s.ingressUrl}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'backfill.requested',
+        tenant: 'another-location',
+        data: { source: 'ghl' },
+      }),
+    });
+    const { command } = (await response.json()) as { command: { id: string } };
+    const refused = await waitFor('the refusal in sync_log', () =>
+      s.database.db
+        .selectFrom('sync_log')
+        .select(['status', 'error_message'])
+        .where('event_id', '=', command.id)
+        .where('service', '=', 'backfill')
+        .executeTakeFirst(),
+    );
+    expect(refused).toEqual({
+      status: 'skipped',
+      error_message: `unknown_tenant: this deployment serves GHL location ${s.tools.ghl.locationId}`,
+    });
+    expect(s.simulators!.ghl.requests.filter((r) => r.path.endsWith('/contacts/search'))).toHaveLength(0);
+  });
+});
