@@ -131,6 +131,7 @@ export function createTransport(options: TransportOptions): Call {
           body,
           timeoutMs: options.timeoutMs,
           fetch: options.fetch,
+          resendCount: state.attempts - 1,
         });
       } catch (error) {
         await grant.release();

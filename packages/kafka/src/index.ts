@@ -42,3 +42,4 @@ export { EventProducer, type OutgoingRecord } from './producer.ts';
 export { SchemaCodec } from './registry.ts';
 export { stopOnSignals } from './shutdown.ts';
 export { isKafkaReachable, provisionTopics, type TopicDeclaration } from './topics.ts';
+export { traceHeaders } from './trace-context.ts';

@@ -1,6 +1,7 @@
 import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { RetriableError } from './errors.ts';
 import type { SchemaCodec } from './registry.ts';
+import { withTraceHeaders } from './trace-context.ts';
 
 export interface OutgoingRecord {
   key: string;
@@ -109,12 +110,13 @@ export class EventProducer {
     failed.disconnect().catch(() => {});
   }
 
+  /** Encodes and writes records; each carries the trace it was published in (see trace-context.ts). */
   async publish(topic: string, schemaId: number, records: OutgoingRecord[]): Promise<void> {
     const messages = await Promise.all(
       records.map(async (r) => ({
         key: r.key,
         value: await this.codec.encode(schemaId, r.value),
-        headers: r.headers,
+        headers: withTraceHeaders(r.headers),
       })),
     );
     await this.enqueue(topic, messages);

@@ -17,6 +17,7 @@ import type { EventProducer } from './producer.ts';
 import type { SchemaCodec } from './registry.ts';
 import { runWithRetries } from './retry-loop.ts';
 import { sleep } from './sleep.ts';
+import { inRecordSpan } from './trace-context.ts';
 
 export interface RawRecord {
   key: Buffer | string | null;
@@ -62,17 +63,20 @@ export class RecordProcessor<E extends { type: string }, D> {
     };
   }
 
-  async handle(event: E, record: RecordContext): Promise<void> {
-    const s = this.settings;
-    const started = performance.now();
-    if (s.batchHandler) {
-      await s.batchHandler([{ event, record }], s.deps);
-    } else {
-      const handler = s.handlers[event.type];
-      if (!handler) return s.observer.skipped?.(record, event.type);
-      await handler(event, s.deps, record);
-    }
-    s.observer.handled?.(record, event.type, performance.now() - started);
+  /** One try at one record, in a span of the trace its headers carry (one span per attempt). */
+  handle(event: E, record: RecordContext): Promise<void> {
+    return inRecordSpan(this.settings.group, record, event.type, async () => {
+      const s = this.settings;
+      const started = performance.now();
+      if (s.batchHandler) {
+        await s.batchHandler([{ event, record }], s.deps);
+      } else {
+        const handler = s.handlers[event.type];
+        if (!handler) return s.observer.skipped?.(record, event.type);
+        await handler(event, s.deps, record);
+      }
+      s.observer.handled?.(record, event.type, performance.now() - started);
+    });
   }
 
   async process(

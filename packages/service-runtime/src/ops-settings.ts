@@ -1,4 +1,5 @@
 import { bool, ConfigError, type Env, oneOf, parseEnv, port, text } from '@df/env';
+import { type TracingSettings, toTracingSettings, tracingEnv } from '@df/tracing';
 import { z } from 'zod';
 
 /**
@@ -43,6 +44,8 @@ export interface OpsSettings {
   /** Null only in local mode: the caller then generates one and prints it. */
   metricsToken: string | null;
   credentials: ClusterCredentials;
+  /** Where traces are exported (OTEL_EXPORTER_OTLP_*); undefined: tracing off. */
+  tracing: TracingSettings;
 }
 
 const requiredIn = (mode: string, why: string) => `required in ${mode} mode (${why})`;
@@ -79,7 +82,7 @@ export function loadOpsSettings(
   options: { requireMetricsToken?: boolean } = {},
 ): OpsSettings {
   const schema = z
-    .object({ ...opsEnv, OPS_PORT: port(defaultPort) })
+    .object({ ...opsEnv, ...tracingEnv, OPS_PORT: port(defaultPort) })
     .superRefine((e, ctx) => refineOps(e, env, ctx, options.requireMetricsToken ?? true));
   const e = parseEnv(schema, env);
   const sasl =
@@ -101,6 +104,7 @@ export function loadOpsSettings(
         registry: { username: e.SCHEMA_REGISTRY_USERNAME, password: e.SCHEMA_REGISTRY_PASSWORD! },
       }),
     },
+    tracing: toTracingSettings(e),
   };
 }
 

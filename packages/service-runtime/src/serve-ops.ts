@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MetricsRegistry } from '@df/telemetry';
+import { startTracing } from '@df/tracing';
 import { sql } from 'kysely';
 import type { Infrastructure } from './infrastructure.ts';
 import { type ReadinessChecks, type RunningOpsServer, startOpsServer } from './ops-server.ts';
@@ -55,6 +56,8 @@ export function infrastructureReadiness(infra: Infrastructure): ReadinessChecks 
 /**
  * The health and metrics endpoints of a service on its ops port. Without a configured token (local mode only:
  * production refuses to start without one) a token is generated for this start and printed on stderr, once.
+ * Tracing starts here too when OTEL_EXPORTER_OTLP_ENDPOINT is set (every service starts its ops server first);
+ * closing the server sends the spans still buffered.
  */
 export async function serveOps(
   service: string,
@@ -70,7 +73,9 @@ export async function serveOps(
       `${service}: /metrics bearer generated for this start (set METRICS_TOKEN to keep one): ${metricsToken}\n`,
     );
   }
-  return startOpsServer({
+  const tracing = startTracing(service, ops.tracing);
+  if (tracing.enabled) infra.log.info('exporting traces', { service });
+  const server = await startOpsServer({
     host: ops.host,
     port: ops.port,
     metricsToken,
@@ -79,4 +84,11 @@ export async function serveOps(
     ...(isReady ? { isReady } : {}),
     log: infra.log.child({ service }),
   });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await tracing.shutdown().catch((error) => infra.log.warn('traces not flushed', { error }));
+    },
+  };
 }

@@ -16,3 +16,4 @@ export {
   type ToolRequest,
 } from './request.ts';
 export { codeForStatus, retryAfterMs } from './status.ts';
+export { spanUrl } from './tracing.ts';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ToolError, type ToolErrorDetails } from './errors.ts';
 import { codeForStatus, retryAfterMs } from './status.ts';
+import { inCallSpan } from './tracing.ts';
 
 /** Who is calling what: goes into every error. */
 export type CallContext = Pick<ToolErrorDetails, 'tool' | 'operation' | 'locationId'>;
@@ -12,6 +13,8 @@ export interface ToolRequest extends CallContext {
   body?: string;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Earlier sends of the same call (its retries), for the call's trace span. */
+  resendCount?: number;
 }
 
 /** A response read to the end. `json` is the parsed body when it is JSON, otherwise undefined. */
@@ -23,8 +26,16 @@ export interface ToolAnswer {
   json: unknown;
 }
 
-/** One HTTP exchange with a timeout. Throws `network` / `timeout`; any status is an answer, not an error. */
-export async function sendRequest(request: ToolRequest): Promise<ToolAnswer> {
+/**
+ * One HTTP exchange with a timeout, in a trace span of its own. Throws `network` / `timeout`; any status is
+ * an answer, not an error.
+ */
+export function sendRequest(request: ToolRequest): Promise<ToolAnswer> {
+  const { tool, operation, method, url, resendCount } = request;
+  return inCallSpan({ tool, operation, method, url, resendCount }, () => exchange(request));
+}
+
+async function exchange(request: ToolRequest): Promise<ToolAnswer> {
   const ctx: CallContext = {
     tool: request.tool,
     operation: request.operation,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventDraft, type EventEnvelope, recordKey, toEnvelope, topicForSource } from '@df/contracts';
+import { traceHeaders } from '@df/kafka';
 import type { Context } from 'koa';
 import type { Delivery, DeliveryOutcome, DurablePublisher } from '../durability/durable-publisher.ts';
 import { eventIdFor } from '../durability/event-ids.ts';
 import type { IngressMetrics } from '../metrics.ts';
+import { noteEventTypes } from './traced.ts';
 
 type WebhookSource = 'aloware' | 'ghl' | 'texting';
 
@@ -84,7 +86,9 @@ export async function acceptDelivery(
     return 'empty';
   }
   const correlationId = correlationIdOf(ctx);
-  const traceparent = ctx.get('traceparent') || undefined;
+  // The webhook span's context when tracing is on; else a sender's traceparent passes through as it came.
+  const traceparent = traceHeaders().traceparent ?? (ctx.get('traceparent') || undefined);
+  noteEventTypes(drafts.map((d) => d.type));
   const { delivery, envelopes } = toDelivery(source, drafts, raw, {
     topicPrefix,
     correlationId,

@@ -13,6 +13,7 @@ import { normalizeGhl } from '../normalizers/ghl.ts';
 import { normalizeGhlProvider, providerDeliveryKey } from '../normalizers/ghl-provider.ts';
 import { normalizeTexting } from '../normalizers/texting.ts';
 import { acceptDelivery, type DeliveryDeps } from './deliveries.ts';
+import { tracedWebhook } from './traced.ts';
 
 export interface WebhookDeps extends DeliveryDeps {
   config: IngressConfig;
@@ -115,8 +116,13 @@ async function textingWebhook(ctx: Context, deps: WebhookDeps) {
 }
 
 export function registerWebhookRoutes(router: Router, deps: WebhookDeps) {
-  router.post('/webhooks/aloware', (ctx) => alowareWebhook(ctx, deps));
-  router.post('/webhooks/ghl', (ctx) => ghlWebhook(ctx, deps));
-  router.post('/webhooks/ghl/provider', (ctx) => ghlProviderWebhook(ctx, deps));
-  router.post('/webhooks/texting', (ctx) => textingWebhook(ctx, deps));
+  const route = (path: string, source: string, handle: (ctx: Context, deps: WebhookDeps) => Promise<void>) =>
+    router.post(
+      path,
+      tracedWebhook(path, source, (ctx) => handle(ctx, deps)),
+    );
+  route('/webhooks/aloware', 'aloware', alowareWebhook);
+  route('/webhooks/ghl', 'ghl', ghlWebhook);
+  route('/webhooks/ghl/provider', 'ghl', ghlProviderWebhook);
+  route('/webhooks/texting', 'texting', textingWebhook);
 }
