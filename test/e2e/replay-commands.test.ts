@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { startAudit } from '@df/audit';
 import { Command, EventEnvelope, TOPICS } from '@df/contracts';
-import { EventProducer, listDeadLetters, PermanentError } from '@df/kafka';
+import { EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
 import { replayCommands } from '@df/replay-service';
 import {
   connectInfrastructure,
@@ -139,4 +141,42 @@ describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => 
       error_message: expect.stringMatching(/no side effects/),
     });
   });
+
+  it('npm run replay runs the same jobs in its own process and prints JSON summaries', async () => {
+    const cli = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        'npx',
+        ['tsx', 'services/replay/src/cli.ts', ...args, '--json'],
+        {
+          env: {
+            ...process.env,
+            KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+            SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
+            DATABASE_URL: database.url,
+            TOPIC_PREFIX: infra.topicPrefix,
+          },
+          timeout: 90_000,
+        },
+      );
+      return JSON.parse(stdout);
+    };
+    const [dry] = await cli('rebuild', 'audit', '--dry-run');
+    expect(dry).toMatchObject({ projection: 'audit', switched: false });
+    expect(dry.differences).toEqual([
+      { table: 'sync_log', differing: 0, extra: 0 },
+      { table: 'webhook_events', differing: 0, extra: 0 },
+    ]);
+    const inLog = (await readTopic(infra.kafka, `${infra.topicPrefix}${TOPICS.ghl}`)).length;
+    const planned = await cli(
+      'replay',
+      'contact-sync',
+      '--from',
+      '2000-01-01T00:00:00Z',
+      '--with-side-effects',
+      '--dry-run',
+    );
+    expect(planned).toMatchObject({ group: 'contact-sync', dryRun: true, read: inLog, selected: inLog });
+    expect(planned.byType).toEqual({ 'contact.updated': inLog });
+    expect(await readTopic(infra.kafka, `${infra.topicPrefix}contact-sync.replay`)).toEqual([]);
+  }, 120_000);
 });
