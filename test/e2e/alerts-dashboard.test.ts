@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { METRICS_PREFIX } from '@df/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './service-process.ts';
@@ -12,7 +13,8 @@ const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/df-mid
   panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
 };
 
-// Our metrics carry one of these prefixes; anything else in an expression is PromQL or Prometheus' own (`up`).
+// Our metrics carry the application prefix (METRICS_PREFIX); the older bare families are matched too, so a
+// rule still naming one fails. Anything else in an expression is PromQL or Prometheus' own (`up`).
 const OURS = /\b(?:df|consumer|tool|ingress|ghl)_[a-z0-9_]+\b/g;
 const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 const referenced = (expr: string) => [...expr.matchAll(OURS)].map((m) => m[0]);
@@ -60,6 +62,12 @@ describe('alert rules and dashboard', () => {
         for (const name of referenced(target.expr))
           expect(exists(name), `${panel.title}: ${name}`).toBe(true);
     }
+  });
+
+  it('every metric the system exposes carries the one application prefix', () => {
+    const families = [...exposition.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    expect(families.length).toBeGreaterThan(40);
+    expect(families.filter((name) => !name.startsWith(METRICS_PREFIX))).toEqual([]);
   });
 
   it('the lag the rules watch has a series per partition of each running group', () => {

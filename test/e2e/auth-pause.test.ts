@@ -25,7 +25,7 @@ describe('a tool refusing our credentials (real Kafka, registry, Postgres; simul
 
     await waitFor('GHL to refuse a contact write', () => ghl.requests.some((r) => r.status === 401));
     await waitFor('the pause to be visible in the metrics', async () =>
-      (await metrics(s)).includes('consumer_auth_paused{group="contact-sync"} 1'),
+      (await metrics(s)).includes('df_consumer_auth_paused{group="contact-sync"} 1'),
     );
     const deadLetterTopic = `${s.infra.topicPrefix}contact-sync.dlq`;
     expect(await listDeadLetters(s.infra.kafka, deadLetterTopic)).toEqual([]);
@@ -37,7 +37,7 @@ describe('a tool refusing our credentials (real Kafka, registry, Postgres; simul
       () => phones.every((p) => ghl.contacts().some((c) => c.phone === p)),
       { timeoutMs: 45_000 },
     );
-    expect(await metrics(s)).toContain('consumer_auth_paused{group="contact-sync"} 0');
+    expect(await metrics(s)).toContain('df_consumer_auth_paused{group="contact-sync"} 0');
     expect(await listDeadLetters(s.infra.kafka, deadLetterTopic)).toEqual([]);
   }, 90_000);
 });

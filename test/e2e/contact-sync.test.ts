@@ -102,13 +102,13 @@ describe('contact-sync, end to end (real Kafka, registry, Postgres; simulated to
       await fetch(`${s.ingressUrl}/metrics`, { headers: { authorization: `Bearer ${s.operatorToken}` } })
     ).text();
     expect(metrics).toMatch(
-      /consumer_events_handled_total\{group="contact-sync",type="contact.created"\} [1-9]/,
+      /df_consumer_events_handled_total\{group="contact-sync",type="contact.created"\} [1-9]/,
     );
-    expect(metrics).toMatch(/tool_api_calls_total\{tool="ghl",operation="upsertContact",status="200"\} 1/);
+    expect(metrics).toMatch(/df_tool_api_calls_total\{tool="ghl",operation="upsertContact",status="200"\} 1/);
     // The location's daily GHL budget as GHL reports it (the simulator's default 200 000 a day).
-    expect(metrics).toMatch(/ghl_daily_budget_limit 200000/);
-    expect(metrics).toMatch(/ghl_daily_budget_remaining 19999\d/);
-    expect(metrics).toMatch(/ingress_requests_total\{route="\/webhooks\/aloware",status="200"\} [1-9]/);
+    expect(metrics).toMatch(/df_ghl_daily_budget_limit 200000/);
+    expect(metrics).toMatch(/df_ghl_daily_budget_remaining 19999\d/);
+    expect(metrics).toMatch(/df_ingress_requests_total\{route="\/webhooks\/aloware",status="200"\} [1-9]/);
   });
 
   it('converges both tools when both sides are edited at nearly the same time', async () => {

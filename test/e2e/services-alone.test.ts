@@ -134,7 +134,7 @@ describe('every service deployed alone on a fresh cluster', () => {
         expect(metrics).toContain(`df_dead_letters_pending{group="${prefix}${group}"} 0`);
         expect(metrics).toContain(`df_parked_keys{group="${prefix}${group}"} 0`);
       } else {
-        expect(metrics).toContain('ingress_spool_depth');
+        expect(metrics).toContain('df_ingress_spool_depth');
       }
 
       // Graceful termination: SIGTERM drains and exits 0.

@@ -1,9 +1,17 @@
 import type { ConsumerObserver } from '@df/kafka';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, MetricsRegistry } from '@df/telemetry';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  METRICS_PREFIX,
+  MetricsRegistry,
+  metricName,
+} from '@df/telemetry';
 import { type PipelineState, readPipelineState, type WatchedGroup } from './pipeline-state.ts';
 
-/** Prefix of the process's default metrics and of the pipeline's state gauges (`df_consumer_lag`, ...). */
-export const METRICS_PREFIX = 'df_';
+// The application prefix (`df_`) is defined once, in @df/telemetry; re-exported for the services' tests.
+export { METRICS_PREFIX };
 
 /**
  * The metrics every consumer service shares, on one registry per process: events handled, skipped, retried
@@ -18,75 +26,75 @@ export function createServiceMetrics(
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
   const pipeline = pipelineGauges(registry);
   const handled = new Counter({
-    name: 'consumer_events_handled_total',
+    name: metricName('consumer_events_handled_total'),
     help: 'Events a consumer group handled, by group and event type',
     labelNames: ['group', 'type'] as const,
     registers: [registry],
   });
   const skipped = new Counter({
-    name: 'consumer_events_skipped_total',
+    name: metricName('consumer_events_skipped_total'),
     help: 'Events a group has no handler for',
     labelNames: ['group', 'type'] as const,
     registers: [registry],
   });
   const retries = new Counter({
-    name: 'consumer_retries_total',
+    name: metricName('consumer_retries_total'),
     help: 'Retriable failures, each followed by a backoff',
     labelNames: ['group'] as const,
     registers: [registry],
   });
   const deadLetters = new Counter({
-    name: 'consumer_dead_letters_total',
+    name: metricName('consumer_dead_letters_total'),
     help: 'Records sent to the dead-letter topic, by group and reason',
     labelNames: ['group', 'reason'] as const,
     registers: [registry],
   });
   const parks = new Counter({
-    name: 'consumer_parked_total',
+    name: metricName('consumer_parked_total'),
     help: 'Records parked (their key spent its retry budget, or waits behind such a record), by group and reason',
     labelNames: ['group', 'reason'] as const,
     registers: [registry],
   });
   const paused = new Gauge({
-    name: 'consumer_auth_paused',
+    name: metricName('consumer_auth_paused'),
     help: '1 while a group is paused because a tool refuses our credentials',
     labelNames: ['group'] as const,
     registers: [registry],
   });
   const handlerSeconds = new Histogram({
-    name: 'consumer_handler_seconds',
+    name: metricName('consumer_handler_seconds'),
     help: 'Time a handler took',
     labelNames: ['group'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
   const apiCalls = new Counter({
-    name: 'tool_api_calls_total',
+    name: metricName('tool_api_calls_total'),
     help: 'Calls to a tool API, by tool, operation and HTTP status (0 = no answer)',
     labelNames: ['tool', 'operation', 'status'] as const,
     registers: [registry],
   });
   const apiSeconds = new Histogram({
-    name: 'tool_api_seconds',
+    name: metricName('tool_api_seconds'),
     help: 'Tool API call time, rate-limit waits excluded',
     labelNames: ['tool', 'operation'] as const,
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
     registers: [registry],
   });
   const rateLimitWait = new Counter({
-    name: 'tool_rate_limit_wait_seconds_total',
+    name: metricName('tool_rate_limit_wait_seconds_total'),
     help: 'Time spent waiting for a tool rate limit (including Retry-After pauses)',
     labelNames: ['tool'] as const,
     registers: [registry],
   });
 
   const ghlDaily = new Gauge({
-    name: 'ghl_daily_budget_remaining',
+    name: metricName('ghl_daily_budget_remaining'),
     help: "GHL requests left today for the location, as GHL's X-RateLimit-Daily-Remaining last reported it",
     registers: [registry],
   });
   const ghlDailyLimit = new Gauge({
-    name: 'ghl_daily_budget_limit',
+    name: metricName('ghl_daily_budget_limit'),
     help: "GHL's daily request limit for the location (X-RateLimit-Limit-Daily); alert on remaining / limit",
     registers: [registry],
   });
@@ -154,7 +162,7 @@ function pipelineGauges(registry: MetricsRegistry) {
     fill: (g: Gauge<L>, s: PipelineState) => void,
   ) =>
     new Gauge<L>({
-      name: `${METRICS_PREFIX}${name}`,
+      name: metricName(name),
       help,
       labelNames,
       registers: [registry],

@@ -50,12 +50,12 @@ async function unauthenticatedRound(from: number, count: number) {
 describe('auth-failure metrics', () => {
   it('label refusals by matched route, so path spellings add no label values', async () => {
     await unauthenticatedRound(0, 20);
-    const failures = await routeLabels('ingress_auth_failures_total');
+    const failures = await routeLabels('df_ingress_auth_failures_total');
     expect([...failures].sort()).toEqual([...PATHS].sort());
-    const requests = await routeLabels('ingress_requests_total');
+    const requests = await routeLabels('df_ingress_requests_total');
 
     await unauthenticatedRound(20, 100);
-    expect(await routeLabels('ingress_auth_failures_total')).toEqual(failures);
-    expect(await routeLabels('ingress_requests_total')).toEqual(requests);
+    expect(await routeLabels('df_ingress_auth_failures_total')).toEqual(failures);
+    expect(await routeLabels('df_ingress_requests_total')).toEqual(requests);
   });
 });

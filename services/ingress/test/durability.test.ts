@@ -38,8 +38,8 @@ describe('durability while Kafka is unreachable', () => {
       }
       const spooled = await database.db.selectFrom('ingress_spool').select('seq').execute();
       expect(spooled).toHaveLength(5);
-      expect(await down.ingress.metrics.registry.getSingleMetricAsString('ingress_spool_depth')).toContain(
-        'ingress_spool_depth 5',
+      expect(await down.ingress.metrics.registry.getSingleMetricAsString('df_ingress_spool_depth')).toContain(
+        'df_ingress_spool_depth 5',
       );
     } finally {
       await down.close();

@@ -22,7 +22,7 @@ async function refusalsByReason(reason: string): Promise<number> {
   });
   const line = (await metrics.text())
     .split('\n')
-    .find((l) => l.startsWith('ingress_auth_failures_total{') && l.includes(`reason="${reason}"`));
+    .find((l) => l.startsWith('df_ingress_auth_failures_total{') && l.includes(`reason="${reason}"`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 

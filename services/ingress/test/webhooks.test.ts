@@ -95,10 +95,10 @@ describe('POST /webhooks/aloware', () => {
     });
     const text = await metrics.text();
     expect(text).toMatch(
-      /ingress_auth_failures_total\{route="\/webhooks\/aloware",reason="bad_credentials"\} 3/,
+      /df_ingress_auth_failures_total\{route="\/webhooks\/aloware",reason="bad_credentials"\} 3/,
     );
     expect(text).toMatch(
-      /ingress_auth_failures_total\{route="\/webhooks\/aloware",reason="missing_credentials"\} 1/,
+      /df_ingress_auth_failures_total\{route="\/webhooks\/aloware",reason="missing_credentials"\} 1/,
     );
   });
 
@@ -143,7 +143,7 @@ describe('ALOWARE_WEBHOOK_ALLOWED_EVENTS', () => {
       const stored = await filtered.events(TOPICS.aloware);
       expect(stored.map((r) => r.value.type)).toEqual(['contact.created']);
       const metrics = await filtered.ingress.metrics.registry.getSingleMetricAsString(
-        'ingress_deliveries_ignored_total',
+        'df_ingress_deliveries_ignored_total',
       );
       expect(metrics).toContain('source="aloware",reason="filtered"} 1');
     } finally {
@@ -330,6 +330,8 @@ describe('health', () => {
     const metrics = await fetch(`${it_.ingress.url}/metrics`, {
       headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
     });
-    expect(await metrics.text()).toContain('ingress_requests_total{route="/webhooks/aloware",status="200"}');
+    expect(await metrics.text()).toContain(
+      'df_ingress_requests_total{route="/webhooks/aloware",status="200"}',
+    );
   });
 });
