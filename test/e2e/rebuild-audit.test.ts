@@ -1,4 +1,5 @@
 import { type AuditRecord, auditProjection, startAudit } from '@df/audit';
+import { TOPICS } from '@df/contracts';
 import { EventProducer } from '@df/kafka';
 import { rebuildProjection } from '@df/replay';
 import {
@@ -53,6 +54,10 @@ const auditTopics = auditProjection.topics;
 describe('audit rebuild from the log (real Kafka and Postgres)', () => {
   it('rebuilds sync_log and the ledger equal to the live ones, row by row, after a mixed history', async () => {
     const history = await publishMixedHistory(infra, producer);
+    // Bytes no consumer can read (not in the registry's wire format): dead-lettered live, skipped by a rebuild.
+    await producer.publishRaw(`${infra.topicPrefix}${TOPICS.ghl}`, [
+      { key: 'loc-1:broken', value: Buffer.from('{"not":"framed"}') },
+    ]);
     await waitFor('the live audit to consume everything', () => caughtUp(infra, 'audit', auditTopics));
     const live = await auditRows();
     expect(live.ledger.length).toBe(new Set(history.filter((r) => 'type' in r).map((r) => r.id)).size);
@@ -61,6 +66,7 @@ describe('audit rebuild from the log (real Kafka and Postgres)', () => {
 
     const dry = await rebuildProjection(infra, auditProjection, { dryRun: true });
     expect(dry.switched).toBe(false);
+    expect(dry.unreadable).toBe(1);
     expect(dry.differences).toEqual([
       { table: 'sync_log', differing: 0, extra: 0 },
       { table: 'webhook_events', differing: 0, extra: 0 },

@@ -74,6 +74,8 @@ export interface RebuildSummary {
   projection: string;
   from: string | null;
   records: number;
+  /** Records that can never be read (the live consumer dead-lettered them): not in the projection either. */
+  unreadable: number;
   seconds: number;
   /** What the rebuild changed in the live tables (what it would change, for a dry run). */
   differences: TableDifference[];
@@ -91,6 +93,28 @@ function behind(ends: LogPositions, applied: LogPositions): number {
     if (end > at) gap += end - at;
   }
   return Number(gap);
+}
+
+/**
+ * A record's projection value; null when the projection ignores it; undefined when it can never be read (no
+ * value, not in the wire format, a schema the registry does not know, refused by the contract), which the live
+ * consumer dead-lettered. A registry out of reach is thrown: the rebuild fails rather than skip what it could read.
+ */
+async function decodeOrSkip<R>(codec: SchemaCodec, projection: Projection<R>, record: LogRecord) {
+  if (record.value === null) return undefined;
+  let value: unknown;
+  try {
+    value = await codec.unframe(record.value);
+  } catch (error) {
+    const e = error as { name?: string; status?: number };
+    if (e.name === 'ConfluentSchemaRegistryArgumentError' || e.status === 404) return undefined;
+    throw error;
+  }
+  try {
+    return projection.decode(value, record);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -127,6 +151,7 @@ async function rebuildWith<R>(
   let next = 0;
   let reader: Awaited<ReturnType<typeof startLogReader>> | undefined;
   let applied = 0;
+  let unreadable = 0;
   try {
     if (options.from) for (const table of projection.tables) await seedShadow(env.db, schema, table);
     const starts = await logStarts(env.kafka, topics, options.from);
@@ -136,9 +161,9 @@ async function rebuildWith<R>(
     const apply = async (records: LogRecord[]) => {
       const decoded: R[] = [];
       for (const record of records) {
-        if (record.value === null) continue;
-        const value = projection.decode(await env.codec.unframe(record.value), record);
-        if (value !== null) decoded.push(value);
+        const value = await decodeOrSkip(env.codec, projection, record);
+        if (value === undefined) unreadable += 1;
+        else if (value !== null) decoded.push(value);
       }
       const shadow = shadows[next++ % shadows.length]!;
       for (let i = 0; i < decoded.length; i += WRITE_CHUNK) {
@@ -178,6 +203,7 @@ async function rebuildWith<R>(
       projection: projection.name,
       from: options.from?.toISOString() ?? null,
       records: applied,
+      unreadable,
       seconds: (performance.now() - started) / 1000,
       ...summary,
     };

@@ -96,6 +96,9 @@ function describeRebuild(s: RebuildSummary): string[] {
   const rate = Math.round(s.records / Math.max(s.seconds, 0.001)).toLocaleString('en');
   return [
     `${s.projection}: ${s.records.toLocaleString('en')} records in ${s.seconds.toFixed(1)} s (${rate}/s)${s.from ? ` from ${s.from}` : ''}, ${s.switched ? 'switched over' : 'dry run, nothing switched'}`,
+    ...(s.unreadable
+      ? [`  ${s.unreadable} record(s) no consumer can read, skipped (dead-lettered by the live consumer)`]
+      : []),
     ...s.differences.map(
       (d) =>
         `  ${d.table}: ${d.differing} row(s) ${s.switched ? 'written' : 'would be written'}, ${d.extra} ${s.switched ? 'removed' : 'would be removed'}`,
