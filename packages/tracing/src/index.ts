@@ -1,3 +1,3 @@
 export { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-export { type TracingSettings, toTracingSettings, tracingEnv } from './settings.ts';
+export { loadTracingSettings, type TracingSettings, toTracingSettings, tracingEnv } from './settings.ts';
 export { startTracing, type Tracing } from './start.ts';

@@ -1,4 +1,4 @@
-import { bool, text, url } from '@df/env';
+import { bool, type Env, parseEnv, text, url } from '@df/env';
 import { z } from 'zod';
 
 /**
@@ -61,3 +61,7 @@ export function toTracingSettings(parsed: z.output<typeof tracingSchema>): Traci
   if (!tracesUrl) return undefined;
   return { tracesUrl, headers: parsed.OTEL_EXPORTER_OTLP_HEADERS, serviceName: parsed.OTEL_SERVICE_NAME };
 }
+
+/** The tracing settings of `env` alone (a process whose other settings are parsed elsewhere: the all-in-one). */
+export const loadTracingSettings = (env: Env): TracingSettings =>
+  toTracingSettings(parseEnv(tracingSchema, env));

@@ -3,6 +3,7 @@ import { loadOrExit } from '@df/env';
 import { stopOnSignals } from '@df/kafka';
 import { StackError, stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
+import { loadTracingSettings, startTracing } from '@df/tracing';
 import { loadSystemConfig } from './config.ts';
 import { startSystem } from './system.ts';
 
@@ -13,6 +14,8 @@ import { startSystem } from './system.ts';
 // Settings are checked before anything starts (the stack included).
 const config = loadOrExit('df-middleware', () => loadSystemConfig(process.env));
 const log = createLogger({ service: 'df-middleware' }, { level: config.infrastructure.logLevel });
+// Traces of every service in the process, when OTEL_EXPORTER_OTLP_ENDPOINT is set (checked with the config).
+const tracing = startTracing('df-middleware', loadTracingSettings(process.env));
 // The stack's own settings (cache and state directories, JDKs) are read by the stack command.
 const stack = stackConfig(process.env);
 if (config.mode === 'local') {
@@ -61,4 +64,4 @@ simulators:
   texting   ${texting.url}   api key ${texting.apiKey}`);
 }
 console.log('ready; Ctrl-C stops the services (the stack keeps running: npm run stack -- down)');
-stopOnSignals([system.close, () => db.destroy()], (message) => log.info(message));
+stopOnSignals([system.close, () => db.destroy(), tracing.shutdown], (message) => log.info(message));
