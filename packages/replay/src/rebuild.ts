@@ -38,6 +38,7 @@ import {
 } from '@df/kafka';
 import { type Kysely, sql } from 'kysely';
 import type { Projection } from './projection.ts';
+import { readValue } from './read-value.ts';
 import {
   applyShadow,
   compareWithLive,
@@ -95,25 +96,14 @@ function behind(ends: LogPositions, applied: LogPositions): number {
   return Number(gap);
 }
 
-/**
- * A record's projection value; null when the projection ignores it; undefined when it can never be read (no
- * value, not in the wire format, a schema the registry does not know, refused by the contract), which the live
- * consumer dead-lettered. A registry out of reach is thrown: the rebuild fails rather than skip what it could read.
- */
+/** A record's projection value; null when the projection ignores it; undefined when it can never be read. */
 async function decodeOrSkip<R>(codec: SchemaCodec, projection: Projection<R>, record: LogRecord) {
-  if (record.value === null) return undefined;
-  let value: unknown;
-  try {
-    value = await codec.unframe(record.value);
-  } catch (error) {
-    const e = error as { name?: string; status?: number };
-    if (e.name === 'ConfluentSchemaRegistryArgumentError' || e.status === 404) return undefined;
-    throw error;
-  }
+  const value = await readValue(codec, record);
+  if (value === undefined) return undefined;
   try {
     return projection.decode(value, record);
   } catch {
-    return undefined;
+    return undefined; // refused by the contract: the live consumer dead-lettered it too
   }
 }
 

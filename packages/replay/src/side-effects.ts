@@ -8,6 +8,7 @@ import {
   type SchemaCodec,
   startLogReader,
 } from '@df/kafka';
+import { readValue } from './read-value.ts';
 
 export interface ReplayFilter {
   tenant?: string | undefined;
@@ -127,8 +128,7 @@ export async function replayWithSideEffects(
       [];
     for (const record of records) {
       summary.read += 1;
-      if (record.value === null) continue;
-      const value = await env.codec.unframe(record.value);
+      const value = await readValue(env.codec, record);
       if (!isReplayable(value) || !selects(request.filter, value)) continue;
       const copy = { ...value, id: replayedId(request.runId, value.id) };
       summary.selected += 1;
