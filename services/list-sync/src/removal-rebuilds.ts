@@ -136,6 +136,10 @@ export function scheduleRemovalRebuilds(
         }
       }
     });
+    // A failed period (the database out of reach) must not reject the chain: every later period would be skipped.
+    running = running.catch((error: unknown) =>
+      log.warn('list rebuilds for removals failed; they run again next period', { error: String(error) }),
+    );
   };
   const timer = setInterval(tick, everyMs);
   return {

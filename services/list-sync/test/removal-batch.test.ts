@@ -1,5 +1,6 @@
 import { createLogger } from '@df/telemetry';
 import { waitFor } from '@df/test-kit';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListRule } from '../src/domain/rules.ts';
 import { claimRemovals, scheduleRemovalRebuilds } from '../src/removal-rebuilds.ts';
@@ -52,5 +53,29 @@ describe('the removal batch (configured_only)', () => {
       .executeTakeFirstOrThrow();
     expect(row.cursor_updated_at).toBeNull();
     expect(row.last_success_at).not.toBeNull();
+  });
+
+  it('a database error in one period does not stop the batch: the next period rebuilds the list', async () => {
+    const phone = '+12025550412';
+    const contact = f.ghl.seedContact({ firstName: 'Cat', phone, tags: ['hot'] }, { silent: true });
+    await f.observe(contact.id, phone, ['hot']);
+    f.ghl.editContact(contact.id, { tags: [] });
+    await f.observe(contact.id, phone, []);
+    expect(f.listsOf(phone)).toEqual([HOT]);
+
+    // The claim fails for a while (the table out of reach), then the database is back.
+    await sql`alter table sync_state rename to sync_state_away`.execute(f.deps.db);
+    const lines: string[] = [];
+    const log = createLogger({ service: 'list-sync-test' }, { level: 'warn', write: (l) => lines.push(l) });
+    const batch = scheduleRemovalRebuilds(f.deps, f.ghl.locationId, 50, log);
+    try {
+      await waitFor('a failed period', () => lines.some((l) => l.includes('run again next period')));
+      await sql`alter table sync_state_away rename to sync_state`.execute(f.deps.db);
+      await waitFor('the contact out of the hot list', () => f.listsOf(phone).length === 0, {
+        timeoutMs: 10_000,
+      });
+    } finally {
+      await batch.stop();
+    }
   });
 });
