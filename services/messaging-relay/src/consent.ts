@@ -101,13 +101,33 @@ export async function replyToHelp(
   if (!deps.config.helpReply) return void (await skip('no_help_reply_configured'));
   const idempotencyKey = helpReplyKey(deps.config.tenant, event.data.messageId ?? event.id);
   if (via === 'aloware') return replyThroughAloware(event, deps, { phone, id: idempotencyKey, skip });
+  // Recorded before the send, its chat message id after: the texting system's reports of the reply are our
+  // echo, not a text sent outside GHL to import (they may outrun the answer: the row holds them back).
+  await recordIntent(deps.db, {
+    id: idempotencyKey,
+    tenant: deps.config.tenant,
+    direction: 'outbound',
+    origin: 'texting',
+    via: 'texting',
+    phone,
+    status: 'sending',
+  });
   const sent = await deps.tools.sendText({
     to: phone,
     body: deps.config.helpReply,
     idempotencyKey,
     correlationId: event.correlationId,
   });
-  if (sent === 'opted_out') return void (await skip('texting_refused_help_reply'));
+  if (sent === 'opted_out') {
+    await updateMessage(deps.db, idempotencyKey, { status: 'refused' });
+    return void (await skip('texting_refused_help_reply'));
+  }
+  await updateMessage(
+    deps.db,
+    idempotencyKey,
+    { status: 'sent', texting_chat_message_id: sent.chatMessageId },
+    'sending',
+  );
   await deps.report(event, {
     id,
     entity,

@@ -50,6 +50,14 @@ export async function relayReport(event: Report, deps: RelayDeps): Promise<void>
     if (event.type === 'sms.sent') return;
     found = await messageByChatId(deps.db, tenant, chatId);
     if (!found?.ghlMessageId) return;
+  } else if (!found.ghlMessageId) {
+    // Our HELP reply: no GHL message to give a status to, its reports are only our echo.
+    if (event.type !== 'sms.sent') {
+      await updateMessage(deps.db, found.row.id, {
+        status: event.type === 'sms.delivered' ? 'delivered' : 'failed',
+      });
+    }
+    return void (await skip('echo'));
   } else if (event.type === 'sms.sent') {
     return void (await skip(found.row.origin === 'texting' ? 'duplicate' : 'echo'));
   }

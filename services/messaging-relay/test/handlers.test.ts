@@ -11,7 +11,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '@df/test-kit';
 import { createTextingClient } from '@df/texting-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyConsent } from '../src/consent.ts';
+import { applyConsent, replyToHelp } from '../src/consent.ts';
 import type { RelayDeps } from '../src/deps.ts';
 import { relayInbound } from '../src/inbound.ts';
 import { sendAgentText } from '../src/outbound.ts';
@@ -264,6 +264,48 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     // GHL (and through contact-sync, Aloware) must know too, as for a STOP keyword.
     const dnd = ghl.contact(contact.id)?.dndSettings as Record<string, { status?: string }> | undefined;
     expect(dnd?.SMS?.status).toBe('active');
+  });
+
+  it('the texting system’s reports of our HELP reply are our echo: nothing is imported into GHL', async () => {
+    const phone = '+12025550177';
+    const withHelp = (): RelayDeps => ({
+      ...deps(),
+      config: { ...deps().config, helpReply: 'Reply STOP to end' },
+    });
+    const help: EventOfType<'consent.help_requested'> = envelope(
+      'consent.help_requested',
+      'texting',
+      {
+        phone,
+        keyword: 'HELP',
+        channel: 'sms',
+        messageId: 'carrier-7',
+        alowareContactId: null,
+        ghlContactId: null,
+      },
+      null,
+    );
+    await replyToHelp(help, withHelp());
+    const reply = texting.sent().find((m) => m.to === phone);
+    expect(reply?.body).toBe('Reply STOP to end');
+    const report = (type: string) =>
+      envelope(
+        type,
+        'texting',
+        {
+          ...sms(phone, 'carrier-8', reply!.body),
+          chatMessageId: reply!.chatMessageId,
+          direction: 'outbound',
+        },
+        'carrier-8',
+      ) as EventOfType<'sms.sent'>;
+    const sent = report('sms.sent');
+    const delivered = report('sms.delivered');
+    await relayReport(sent, withHelp());
+    await relayReport(delivered, withHelp());
+    expect(ghl.messages().filter((m) => m.altId === reply!.chatMessageId)).toEqual([]);
+    expect(reasonsOf(nameUuid(`${sent.id}:messaging-relay:skip`))).toEqual(['echo']);
+    expect(reasonsOf(nameUuid(`${delivered.id}:messaging-relay:skip`))).toEqual(['echo']);
   });
 
   it('an older START never lifts a newer STOP', async () => {
