@@ -53,12 +53,13 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
   if (decision === 'duplicate') return void (await report('skip', 'skipped', 'duplicate', null));
   const intent = { id, tenant, direction: 'outbound' as const, origin: 'ghl' as const, phone, via: target };
   if (decision === 'refuse') {
-    await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'refused' });
-    // An earlier attempt's row (interrupted, or refused by Aloware with an answer) is refused now too.
-    if (row) await updateMessage(deps.db, id, { status: 'refused' });
+    // GHL is told before the row is final: a retry after GHL failed finds no final row and tells it again.
     // This send's own 409 recorded the opt-out and the process died before GHL was told: tell it now.
     if (consent?.eventId === event.id) await carryOptOutToGhl(event, deps, phone);
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
+    await recordIntent(deps.db, { ...intent, ghl_message_id: ghlMessageId, status: 'refused' });
+    // An earlier attempt's row (interrupted, or refused by Aloware with an answer) is refused now too.
+    if (row) await updateMessage(deps.db, id, { status: 'refused' });
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
   if (decision === 'unconfirmed') {
@@ -105,8 +106,8 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
     };
     await saveConsent(deps.db, { tenant, phone }, state, event.id);
     await carryOptOutToGhl(event, deps, phone);
-    await updateMessage(deps.db, id, { status: 'refused' });
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', 'recipient opted out of SMS');
+    await updateMessage(deps.db, id, { status: 'refused' });
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
   await updateMessage(deps.db, id, { status: 'sent', texting_chat_message_id: sent.chatMessageId });

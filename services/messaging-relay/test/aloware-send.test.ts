@@ -216,6 +216,27 @@ describe('an agent’s text routed through Aloware (real Postgres, simulated GHL
     expect(status(first.entity.id!)).toBe('failed');
   });
 
+  it('a refused text whose GHL status update failed is marked failed in GHL by the retry', async () => {
+    const phone = '+12025550216';
+    await saveConsent(
+      database.db,
+      { tenant: ghl.locationId, phone },
+      { optedOut: true, kind: 'keyword', source: 'texting', keyword: 'STOP', changedAt: new Date() },
+      randomUUID(),
+    );
+    const event = await agentText(phone, 'Last call');
+    const ghlDown: Partial<RelayTools> = {
+      async setMessageStatus() {
+        throw Object.assign(new Error('GHL answered 503'), { status: 503 });
+      },
+    };
+    await expect(sendAgentText(event, deps(ghlDown))).rejects.toThrow('503');
+    await sendAgentText(event, deps());
+    expect(smsTo(phone)).toEqual([]);
+    // The agent must see that the text did not go out.
+    expect(status(event.entity.id!)).toBe('failed');
+  });
+
   it('two texts to one phone: each disposition goes to the send with its body', async () => {
     const phone = '+12025550213';
     const first = await agentText(phone, 'First');
