@@ -63,9 +63,10 @@ export async function sendAgentText(event: SendRequest, deps: RelayDeps): Promis
     return void (await report('refused', 'skipped', 'opted_out', null));
   }
   if (decision === 'unconfirmed') {
-    await updateMessage(deps.db, id, { status: 'unconfirmed' }, 'sending');
+    // GHL first, as for a refusal: a retry after GHL failed still finds the row `sending` and tells it again.
     const why = 'Aloware did not confirm the send; not sent again, so the text is never sent twice';
     await deps.tools.setMessageStatus(ghlMessageId, 'failed', why);
+    await updateMessage(deps.db, id, { status: 'unconfirmed' }, 'sending');
     return void (await report('unconfirmed', 'skipped', 'send_unconfirmed', null));
   }
   if (channel.via === 'aloware') {

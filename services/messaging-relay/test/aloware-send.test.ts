@@ -237,6 +237,27 @@ describe('an agent’s text routed through Aloware (real Postgres, simulated GHL
     expect(status(event.entity.id!)).toBe('failed');
   });
 
+  it('an unconfirmed send whose GHL status update failed is marked failed in GHL by the retry, never resent', async () => {
+    const phone = '+12025550217';
+    const event = await agentText(phone, 'On my way');
+    const diesAfterSend: Partial<RelayTools> = {
+      async sendViaAloware(input) {
+        await tools.sendViaAloware(input);
+        throw new Error('connection lost before the answer');
+      },
+    };
+    await expect(sendAgentText(event, deps(diesAfterSend))).rejects.toThrow('connection lost');
+    const ghlDown: Partial<RelayTools> = {
+      async setMessageStatus() {
+        throw Object.assign(new Error('GHL answered 503'), { status: 503 });
+      },
+    };
+    await expect(sendAgentText(event, deps(ghlDown))).rejects.toThrow('503');
+    await sendAgentText(event, deps());
+    expect(smsTo(phone)).toHaveLength(1);
+    expect(status(event.entity.id!)).toBe('failed');
+  });
+
   it('two texts to one phone: each disposition goes to the send with its body', async () => {
     const phone = '+12025550213';
     const first = await agentText(phone, 'First');
