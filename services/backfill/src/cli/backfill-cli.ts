@@ -8,7 +8,7 @@ import { backfillAlowareCsv } from '../aloware-csv-import.ts';
 import { GHL_BACKFILL_JOB } from '../ghl-backfill.ts';
 import { snapshotPublisher } from '../publisher.ts';
 import { readWatermark } from '../watermark.ts';
-import { publishCommand, refusal } from './commands.ts';
+import { notStartedNotice, publishCommand, refusal } from './commands.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = `usage:
@@ -68,6 +68,7 @@ async function ghl(): Promise<number> {
   });
   if (!values.json) console.log(`backfill of GHL location ${tenant} requested (command ${id})`);
   const bar = progressBar('contacts');
+  const notice = notStartedNotice();
   for (;;) {
     const refused = await refusal(infra, id);
     if (refused) {
@@ -78,6 +79,7 @@ async function ghl(): Promise<number> {
     const mark = await readWatermark(infra.db, GHL_BACKFILL_JOB, tenant);
     // A run in progress (ours, or an unfinished one ours resumes); a run finished before we asked is not ours.
     const ours = mark && (mark.finishedAt === null || mark.finishedAt >= requestedAt);
+    notice(Boolean(ours));
     if (ours) bar.update(mark.counts.published ?? 0, mark.counts.total, `${mark.counts.pages ?? 0} pages`);
     if (mark?.finishedAt && mark.finishedAt >= requestedAt) {
       bar.done();

@@ -27,3 +27,15 @@ export async function refusal(infra: Infrastructure, commandId: string): Promise
     .executeTakeFirst();
   return row?.error_message ?? undefined;
 }
+
+/** Says once, after 30 s without a sign of the run, that the command waits for a backfill service to take it. */
+export function notStartedNotice(since = Date.now()) {
+  let said = false;
+  return (started: boolean) => {
+    if (started || said || Date.now() - since < 30_000) return;
+    said = true;
+    console.error(
+      'no backfill service has started the command yet: is one running? (it stays on commands.v1 until one does)',
+    );
+  };
+}

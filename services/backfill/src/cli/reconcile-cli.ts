@@ -5,7 +5,7 @@ import { infrastructureFromEnv } from '@df/service-runtime';
 import { createLogger } from '@df/telemetry';
 import { RECONCILE_JOB, summaryText } from '../reconcile.ts';
 import { readWatermark } from '../watermark.ts';
-import { publishCommand, refusal } from './commands.ts';
+import { notStartedNotice, publishCommand, refusal } from './commands.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = 'usage: npm run reconcile [-- [--heal] [--limit <N>] [--tenant <GHL location>] [--json]]';
@@ -62,6 +62,7 @@ async function run(tenant: string): Promise<number> {
     console.log(`reconciliation of ${tenant} requested${values.heal ? ' (heal)' : ''} (command ${id})`);
   const bar = progressBar('contacts');
   let counts: Record<string, number> = {};
+  const notice = notStartedNotice();
   for (;;) {
     const refused = await refusal(infra, id);
     if (refused) {
@@ -70,6 +71,7 @@ async function run(tenant: string): Promise<number> {
       return 1;
     }
     const mark = await readWatermark(infra.db, RECONCILE_JOB, tenant);
+    notice(mark?.runId === id);
     if (mark?.runId === id) {
       counts = mark.counts;
       bar.update(counts.read ?? 0, limit ?? counts.total, `${counts.drift ?? 0} drift`);
