@@ -15,7 +15,7 @@ export async function projectBatch(
   outcomes: SyncOutcome[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await lockLedgerEntries(trx, [...events.map((e) => e.id), ...outcomes.map((o) => o.eventId)]);
+    await fenceEventsFromOutcomes(trx, events.length > 0, outcomes.length > 0);
     // Outcomes first: an event arriving in the same batch as its outcome is then inserted with its status.
     const fresh = outcomes.length
       ? await trx
@@ -36,15 +36,15 @@ export async function projectBatch(
 
 /**
  * An event and its outcome travel on different topics, so two batches may carry them at once; neither would
- * see the other's uncommitted row and the event would stay `pending` for good. Each batch first locks the
- * ledger entries it touches (sorted, so two batches never wait on each other in a circle): the second waits
- * for the first to commit, then reads what it wrote.
+ * see the other's uncommitted row and the event would stay `pending` for good. A batch of events reads
+ * `sync_log` under a SHARE lock, which waits for a batch writing outcomes there (ROW EXCLUSIVE, taken by its
+ * insert) and makes one wait: the second then reads what the first committed. Batches of events run together,
+ * batches of outcomes too; a batch carrying both takes SHARE ROW EXCLUSIVE at once (taking SHARE, then
+ * inserting, could deadlock two such batches).
  */
-async function lockLedgerEntries(trx: Transaction<Database>, eventIds: string[]) {
-  const ids = [...new Set(eventIds)].sort();
-  if (ids.length === 0) return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${'audit-ledger:'} || id, 0))
-    from unnest(${ids}::text[]) as id order by id`.execute(trx);
+async function fenceEventsFromOutcomes(trx: Transaction<Database>, events: boolean, outcomes: boolean) {
+  if (events && outcomes) await sql`lock table sync_log in share row exclusive mode`.execute(trx);
+  else if (events) await sql`lock table sync_log in share mode`.execute(trx);
 }
 
 async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[]) {
