@@ -46,7 +46,7 @@ function chainFrom(route: string, tool: string) {
 }
 
 describe('traces (real Kafka, registry, Postgres; simulated tools; in-memory exporter)', () => {
-  it('one trace from the webhook through Kafka to contact-sync and its tool calls, in both directions', async () => {
+  it('one trace from the webhook through Kafka to contact-sync and its tool calls, both ways and on request', async () => {
     system = await startTestSystem();
     const s = system;
     s.simulators!.aloware.createContact({ phone_number: PHONE, first_name: 'Ada', email: 'ada@example.com' });
@@ -86,6 +86,21 @@ describe('traces (real Kafka, registry, Postgres; simulated tools; in-memory exp
     expect(fromGhl.webhook.attributes['df.source']).toBe('ghl');
     expect(fromGhl.consumer.attributes['df.event_type']).toBe('contact.updated');
     expect(fromGhl.webhook.spanContext().traceId).not.toBe(fromAloware.webhook.spanContext().traceId);
+
+    // An operator's request is traced the same way: POST /sync/contacts → commands → contact-sync → the tools.
+    const asked = await fetch(`${s.ingressUrl}/sync/contacts?phone=${encodeURIComponent(PHONE)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.operatorToken}` },
+    });
+    expect(asked.status).toBe(202);
+    const fromOperator = await waitFor('the operator request traced to a tool call', () =>
+      chainFrom('/sync/contacts', 'ghl'),
+    );
+    expect(fromOperator.webhook.attributes).toMatchObject({
+      'df.source': 'operator',
+      'http.response.status_code': 202,
+    });
+    expect(fromOperator.consumer.attributes['df.event_type']).toBe('contact.sync_requested');
 
     // Aloware's API token travels in its query string; neither it, the phone, names nor e-mails are on a span.
     const recorded = JSON.stringify(spans().map((span) => [span.name, span.attributes]));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, TOPICS, toE164 } from '@df/contracts';
+import { traceHeaders } from '@df/kafka';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { verifyOperatorToken } from '../auth/operator.ts';
@@ -7,6 +8,7 @@ import type { DurablePublisher } from '../durability/durable-publisher.ts';
 import { readJsonBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { correlationIdOf } from './deliveries.ts';
+import { noteEventTypes, tracedRoute } from './traced.ts';
 
 export interface OperatorDeps {
   operatorToken: string | undefined;
@@ -34,6 +36,7 @@ async function publishCommand(ctx: Context, deps: OperatorDeps, fields: Record<s
     throw new HttpError(400, 'invalid_command', `${issue?.path.join('.') || 'command'}: ${issue?.message}`);
   }
   const command = parsed.data;
+  noteEventTypes([command.type]);
   const outcome = await deps.publisher.accept({
     source: 'operator',
     topic: `${deps.topicPrefix}${TOPICS.commands}`,
@@ -41,7 +44,11 @@ async function publishCommand(ctx: Context, deps: OperatorDeps, fields: Record<s
       {
         key: `${command.tenant}:${command.type}`,
         value: command,
-        headers: { 'x-correlation-id': command.correlationId, 'x-event-type': command.type },
+        headers: {
+          'x-correlation-id': command.correlationId,
+          'x-event-type': command.type,
+          ...traceHeaders(),
+        },
       },
     ],
   });
@@ -98,7 +105,9 @@ export function registerOperatorRoutes(router: Router, deps: OperatorDeps) {
       verifyOperatorToken(ctx.get('authorization') || undefined, deps.operatorToken);
       await handler(ctx, deps);
     };
-  router.post('/sync/contacts', authenticated(syncContact));
-  router.post('/sync/lists', authenticated(syncList));
-  router.post('/commands', authenticated(anyCommand));
+  const route = (path: string, handler: (ctx: Context, deps: OperatorDeps) => Promise<void>) =>
+    router.post(path, tracedRoute(path, 'operator', authenticated(handler)));
+  route('/sync/contacts', syncContact);
+  route('/sync/lists', syncList);
+  route('/commands', anyCommand);
 }

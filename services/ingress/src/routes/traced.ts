@@ -5,11 +5,11 @@ import { HttpError } from '../http/errors.ts';
 const tracer = trace.getTracer('@df/ingress');
 
 /**
- * Runs a webhook route in a server span, the root of the trace its events carry through Kafka (the records'
- * `traceparent`). A sender's own `traceparent` is continued. Recorded: the route, the source, the event types
- * and the status; never the body, headers, phones or the signature.
+ * Runs a webhook (or operator) route in a server span, the root of the trace its events carry through Kafka
+ * (the records' `traceparent`). A sender's own `traceparent` is continued. Recorded: the route, the source, the
+ * event types and the status; never the body, the query, headers, phones or the signature.
  */
-export function tracedWebhook(route: string, source: string, handle: (ctx: Context) => Promise<unknown>) {
+export function tracedRoute(route: string, source: string, handle: (ctx: Context) => Promise<unknown>) {
   return (ctx: Context) => {
     const parent = propagation.extract(context.active(), { traceparent: ctx.get('traceparent') });
     return tracer.startActiveSpan(
@@ -37,7 +37,7 @@ export function tracedWebhook(route: string, source: string, handle: (ctx: Conte
   };
 }
 
-/** The event types a delivery produced, on the webhook's span. */
+/** The event (or command) types a delivery produced, on the route's span. */
 export function noteEventTypes(types: string[]): void {
   trace.getActiveSpan()?.setAttribute('df.event_types', [...new Set(types)]);
 }

@@ -13,7 +13,7 @@ import { normalizeGhl } from '../normalizers/ghl.ts';
 import { normalizeGhlProvider, providerDeliveryKey } from '../normalizers/ghl-provider.ts';
 import { normalizeTexting } from '../normalizers/texting.ts';
 import { acceptDelivery, type DeliveryDeps } from './deliveries.ts';
-import { tracedWebhook } from './traced.ts';
+import { tracedRoute } from './traced.ts';
 
 export interface WebhookDeps extends DeliveryDeps {
   config: IngressConfig;
@@ -119,7 +119,7 @@ export function registerWebhookRoutes(router: Router, deps: WebhookDeps) {
   const route = (path: string, source: string, handle: (ctx: Context, deps: WebhookDeps) => Promise<void>) =>
     router.post(
       path,
-      tracedWebhook(path, source, (ctx) => handle(ctx, deps)),
+      tracedRoute(path, source, (ctx) => handle(ctx, deps)),
     );
   route('/webhooks/aloware', 'aloware', alowareWebhook);
   route('/webhooks/ghl', 'ghl', ghlWebhook);
