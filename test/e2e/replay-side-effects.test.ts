@@ -88,7 +88,9 @@ describe('replay with side effects (real Kafka, registry, Postgres; simulated to
       return new Set(rows.map((r) => r.event_id)).size === copies.length;
     });
 
-    // The same run again (a command redelivered): the copies carry the same ids, and nothing is applied twice.
+    // The same run again (a command redelivered), even with the mappings lost once more: the copies carry the
+    // same ids, contact-sync has processed them, and nothing is applied twice.
+    await s.database.db.deleteFrom('contact_mappings').execute();
     await replay(s.infra, request);
     expect((await readTopic(s.infra.kafka, replayTopic)).length).toBe(4);
     await waitFor('contact-sync at the end of its replay topic', () =>
@@ -96,5 +98,16 @@ describe('replay with side effects (real Kafka, registry, Postgres; simulated to
     );
     await s.settle();
     expect(upserts(s)).toBe(calls + 2);
+    for (const phone of after) expect(await mappingOf(s, phone)).toBeUndefined();
+
+    // A new run is a new choice: it applies again.
+    await replay(s.infra, { ...request, runId: crypto.randomUUID() });
+    for (const [i, phone] of after.entries()) {
+      await waitFor(
+        'mapped by the new run',
+        async () => (await mappingOf(s, phone))?.ghl_contact_id === ghlIds[i],
+      );
+    }
+    expect(upserts(s)).toBe(calls + 4);
   });
 });
