@@ -24,8 +24,8 @@ export function traceHeaders(): Record<string, string> {
 /** Adds the active trace context to headers that carry none yet (a record keeps the trace it was made in). */
 export function withTraceHeaders(headers: Record<string, string> | undefined) {
   if (headers?.traceparent) return headers;
-  const trace = traceHeaders();
-  return trace.traceparent ? { ...headers, ...trace } : headers;
+  const active = traceHeaders();
+  return active.traceparent ? { ...headers, ...active } : headers;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface CallSpanInfo {
  * it, searches carry phones and e-mails) and the path is masked (a path segment may hold a phone or e-mail).
  */
 export function spanUrl(url: URL | string): string {
+  // fetch refuses such a URL anyway; the span must not be what throws.
+  if (typeof url === 'string' && !URL.canParse(url)) return 'invalid-url';
   const parsed = new URL(url);
   return `${parsed.origin}${maskText(parsed.pathname)}`;
 }

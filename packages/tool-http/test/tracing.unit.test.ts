@@ -20,6 +20,7 @@ describe('a tool call in a client span', () => {
     expect(spanUrl(new URL('http://127.0.0.1:4030/v1/people/+12025550100/ada@example.com'))).toBe(
       'http://127.0.0.1:4030/v1/people/***0100/a***@example.com',
     );
+    expect(spanUrl('/relative?api_token=s3cret')).toBe('invalid-url');
   });
 
   it('records tool, operation, method, status and resend count; an error answer or no answer marks it', async () => {
