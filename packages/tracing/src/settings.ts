@@ -1,4 +1,4 @@
-import { bool, type Env, parseEnv, text, url } from '@df/env';
+import { bool, type Env, oneOf, parseEnv, text, url } from '@df/env';
 import { z } from 'zod';
 
 /**
@@ -35,6 +35,28 @@ const otlpHeaders = () =>
       return headers;
     });
 
+export const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/** The sampled share of traces for the *traceidratio samplers: 0 to 1, default 1. */
+const ratio = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx): number => {
+      if (raw === undefined || raw.trim() === '') return 1;
+      const value = Number(raw.trim());
+      if (/^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(raw) && value >= 0 && value <= 1) return value;
+      ctx.addIssue({ code: 'custom', message: `expected a number from 0 to 1, got ${JSON.stringify(raw)}` });
+      return z.NEVER;
+    });
+
 /** The standard OpenTelemetry variables a process reads (documented in .env.example, README "Traces"). */
 export const tracingEnv = {
   // Where the collector listens (OTLP over HTTP); traces go to <endpoint>/v1/traces. Unset: no tracing.
@@ -44,13 +66,22 @@ export const tracingEnv = {
   OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders(),
   OTEL_SERVICE_NAME: text(),
   OTEL_SDK_DISABLED: bool(false),
+  // Which traces are kept: a ratio of them (traceidratio) bounds the cost on a busy ingress; parentbased_*
+  // follows the caller's decision when a request or record carries one.
+  OTEL_TRACES_SAMPLER: oneOf(SAMPLERS, 'parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: ratio(),
 };
 
 const tracingSchema = z.object(tracingEnv);
 
 /** Where spans are exported, or `undefined`: tracing off (the API's no-op, nothing recorded or sent). */
 export type TracingSettings =
-  | { tracesUrl: string; headers: Record<string, string>; serviceName: string | undefined }
+  | {
+      tracesUrl: string;
+      headers: Record<string, string>;
+      serviceName: string | undefined;
+      sampler: { name: (typeof SAMPLERS)[number]; ratio: number };
+    }
   | undefined;
 
 export function toTracingSettings(parsed: z.output<typeof tracingSchema>): TracingSettings {
@@ -59,7 +90,12 @@ export function toTracingSettings(parsed: z.output<typeof tracingSchema>): Traci
   const tracesUrl =
     parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (endpoint && `${endpoint.replace(/\/+$/, '')}/v1/traces`);
   if (!tracesUrl) return undefined;
-  return { tracesUrl, headers: parsed.OTEL_EXPORTER_OTLP_HEADERS, serviceName: parsed.OTEL_SERVICE_NAME };
+  return {
+    tracesUrl,
+    headers: parsed.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: parsed.OTEL_SERVICE_NAME,
+    sampler: { name: parsed.OTEL_TRACES_SAMPLER, ratio: parsed.OTEL_TRACES_SAMPLER_ARG },
+  };
 }
 
 /** The tracing settings of `env` alone (a process whose other settings are parsed elsewhere: the all-in-one). */

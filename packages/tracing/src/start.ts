@@ -4,12 +4,27 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
   SimpleSpanProcessor,
   type SpanExporter,
+  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { TracingSettings } from './settings.ts';
+
+/** The standard sampler names (OTEL_TRACES_SAMPLER) as samplers; a parent's decision wins in parentbased_*. */
+function samplerFor({ name, ratio }: NonNullable<TracingSettings>['sampler']): Sampler {
+  const root = name.endsWith('always_on')
+    ? new AlwaysOnSampler()
+    : name.endsWith('always_off')
+      ? new AlwaysOffSampler()
+      : new TraceIdRatioBasedSampler(ratio);
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
 
 export interface Tracing {
   /** False when nothing is configured: the API stays the no-op and spans cost next to nothing. */
@@ -40,6 +55,7 @@ export function startTracing(
     : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings!.tracesUrl, headers: settings!.headers }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings?.serviceName ?? service }),
+    ...(settings && { sampler: samplerFor(settings.sampler) }),
     spanProcessors: [processor],
   });
   if (!trace.setGlobalTracerProvider(provider)) {
