@@ -7,7 +7,8 @@ import type { ProjectedTable } from './projection.ts';
  * `json_populate_recordset` into the table's own row type), skipping rows a unique key already holds: a
  * rebuild's bulk write, several times cheaper than a multi-row VALUES list of thousands of parameters.
  * JSON and JSONB columns take the value itself, not its text. `db` may be a shadow schema's (`withSchema`):
- * the row type is the live table's, which the shadow copies.
+ * the row type is then the shadow table's too (`sql.table` takes the schema). Naming the live table's type
+ * would take a lock on it, which waits for the switch's exclusive lock while the switch waits for this write.
  */
 export async function insertRowsIgnoringDuplicates(
   db: Kysely<Database>,
@@ -21,7 +22,7 @@ export async function insertRowsIgnoringDuplicates(
     .insertInto(table)
     .columns(columns as never)
     .expression(
-      sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.id(table)}, ${JSON.stringify(rows)})`,
+      sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)})`,
     )
     .onConflict((oc) => oc.doNothing())
     .execute();
