@@ -37,6 +37,7 @@ import {
   startLogReader,
 } from '@df/kafka';
 import { type Kysely, sql } from 'kysely';
+import { claimProjection, releaseProjection } from './claim.ts';
 import type { Projection } from './projection.ts';
 import { readValue } from './read-value.ts';
 import {
@@ -125,7 +126,15 @@ export function rebuildProjection<R>(
   projection: Projection<R>,
   options: RebuildOptions = {},
 ): Promise<RebuildSummary> {
-  return withConnections(env.db, WRITERS, (writers) => rebuildWith(env, projection, options, writers));
+  return withConnections(env.db, WRITERS, async (writers) => {
+    const session = writers[0]!;
+    await claimProjection(session, projection.name);
+    try {
+      return await rebuildWith(env, projection, options, writers);
+    } finally {
+      await releaseProjection(session, projection.name);
+    }
+  });
 }
 
 async function rebuildWith<R>(
