@@ -3,7 +3,7 @@
  *
  * Rebuild (no side effects). A projection is a pure function of the log (`Projection`: decode + write, no tool
  * client in reach). A rebuild creates shadow tables shaped like the live ones in a schema of its own
- * (`rebuild_<random>`), reads the projection's topics from the beginning (or from the first record at or
+ * (`rebuild_<projection>_<random>`), reads the projection's topics from the beginning (or from the first record at or
  * after T, on top of a copy of the live rows) with a throwaway consumer group that commits nothing, and writes
  * through the projection's own writer into the shadow, while the live service keeps consuming.
  * Switch-over, with no record lost: once the shadow is within `switchGap` records of the log's end, one
@@ -16,6 +16,8 @@
  * next is past H. Columns the log does not determine (contact-sync's working memory, leases) are left as the
  * live service keeps them, and live rows whose change is not on the log yet (contact-sync's outbox: a
  * mapping version not relayed) are left alone. A dry run builds and compares, and switches nothing.
+ * One rebuild of a projection runs at a time (`claim.ts`); it first drops the shadows of that projection a killed
+ * rebuild left behind.
  *
  * Replay with side effects (`side-effects.ts`) is a separate, explicit choice: the selected records from T
  * (group, tenant, entity, type) are published again, as copies with replay-scoped ids
@@ -44,6 +46,7 @@ import {
   applyShadow,
   compareWithLive,
   createShadow,
+  dropLeftoverShadows,
   dropShadow,
   seedShadow,
   type TableDifference,
@@ -130,6 +133,7 @@ export function rebuildProjection<R>(
     const session = writers[0]!;
     await claimProjection(session, projection.name);
     try {
+      await dropLeftoverShadows(session, projection.name);
       return await rebuildWith(env, projection, options, writers);
     } finally {
       await releaseProjection(session, projection.name);
@@ -145,7 +149,7 @@ async function rebuildWith<R>(
 ): Promise<RebuildSummary> {
   const started = performance.now();
   const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
-  const schema = await createShadow(env.db, projection.tables);
+  const schema = await createShadow(env.db, projection.name, projection.tables);
   const shadows = writers.map((w) => w.withSchema(schema));
   let next = 0;
   let reader: Awaited<ReturnType<typeof startLogReader>> | undefined;

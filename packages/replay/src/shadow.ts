@@ -5,13 +5,20 @@ import type { ShadowTable } from './projection.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** A projection's shadow schemas: `rebuild_<projection>_<12 hex>`, so its leftovers can be told apart. */
+const shadowPrefix = (projection: string) => `rebuild_${projection.replace(/[^a-z0-9]+/g, '_')}_`;
+
 /**
- * Fresh tables shaped like the live ones, in a schema of their own (`rebuild_<random>`), so the projection's
- * own typed writes land there through `withSchema`. Unlogged (a crashed rebuild starts again) and with only
- * the unique indexes the writes' conflict rules need.
+ * Fresh tables shaped like the live ones, in a schema of their own (`rebuild_<projection>_<random>`), so the
+ * projection's own typed writes land there through `withSchema`. Unlogged (a crashed rebuild starts again) and
+ * with only the unique indexes the writes' conflict rules need.
  */
-export async function createShadow(db: Kysely<Database>, tables: readonly ShadowTable[]): Promise<string> {
-  const schema = `rebuild_${randomBytes(6).toString('hex')}`;
+export async function createShadow(
+  db: Kysely<Database>,
+  projection: string,
+  tables: readonly ShadowTable[],
+): Promise<string> {
+  const schema = `${shadowPrefix(projection)}${randomBytes(6).toString('hex')}`;
   await sql`create schema ${sql.id(schema)}`.execute(db);
   for (const { name } of tables) {
     const shadow = sql.table(`${schema}.${name}`);
@@ -27,6 +34,18 @@ export async function createShadow(db: Kysely<Database>, tables: readonly Shadow
 
 export async function dropShadow(db: Kysely<Database>, schema: string): Promise<void> {
   await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+}
+
+/**
+ * Drops the shadows a rebuild of this projection left when its process died (its `finally` never ran).
+ * Called by the one rebuild holding the projection's claim, so no shadow of it is in use.
+ */
+export async function dropLeftoverShadows(db: Kysely<Database>, projection: string): Promise<void> {
+  const { rows } = await sql<{ schema: string }>`
+    select nspname as schema from pg_namespace where nspname ~ ${`^${shadowPrefix(projection)}[0-9a-f]{12}$`}`.execute(
+    db,
+  );
+  for (const { schema } of rows) await dropShadow(db, schema);
 }
 
 /** Starts a rebuild from T on what the live table holds now (rows older records made are kept). */
