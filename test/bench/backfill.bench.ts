@@ -56,7 +56,7 @@ async function liveTraffic(bench: Bench, prefix: string, everyMs: number, stop: 
   const started = new Map<string, number>();
   let n = 0;
   while (!(await stop())) {
-    const phone = `+1404555${prefix}${String(n++).padStart(3, '0')}`;
+    const phone = `+1404${prefix}${String(n++).padStart(6, '0')}`;
     started.set(phone, Date.now());
     aloware.createContact({ phone_number: phone, first_name: 'Live', last_name: `${prefix}-${n}` });
     await new Promise((resolve) => setTimeout(resolve, everyMs));
