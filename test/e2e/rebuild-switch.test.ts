@@ -146,7 +146,10 @@ describe('the rebuild’s switch-over and its shadow (real Kafka and Postgres)',
     await admin.deleteTopicRecords({ topic, partitions });
     await admin.disconnect();
 
+    const dry = await rebuildProjection(infra, auditProjection, { dryRun: true });
+    expect(dry.differences.map((d) => d.extra)).toEqual([0, 0]);
     const rebuilt = await rebuildProjection(infra, auditProjection);
+    expect(rebuilt.logComplete).toBe(false);
     expect(rebuilt.differences).toEqual([
       { table: 'sync_log', differing: 0, extra: 0 },
       { table: 'webhook_events', differing: 0, extra: 0 },

@@ -10,8 +10,8 @@
  * Postgres transaction locks the live tables (ACCESS EXCLUSIVE, in the live writers' order: the live writers
  * are fenced, their in-flight transactions finish first), reads the log's end H (every record a live writer
  * has applied is now below H), lets the shadow apply everything below H and nothing past it, completes it,
- * and makes the live tables equal to it: inserts and overwrites the rows that differ, and (a full rebuild)
- * removes the rows no record makes. It commits, and the live writers go on from their own offsets: what they
+ * and makes the live tables equal to it: inserts and overwrites the rows that differ, and (a full rebuild of
+ * a log that still starts at its first record) removes the rows no record makes. It commits, and the live writers go on from their own offsets: what they
  * apply again (records below H they had not committed) is a no-op by their idempotence rules, what they apply
  * next is past H. Columns the log does not determine (contact-sync's working memory, leases) are left as the
  * live service keeps them, and live rows whose change is not on the log yet (contact-sync's outbox: a
@@ -82,6 +82,11 @@ export interface RebuildSummary {
   /** Records that can never be read (the live consumer dead-lettered them): not in the projection either. */
   unreadable: number;
   seconds: number;
+  /**
+   * Whether every partition still starts at its first record (offset 0). When retention or an operator deleted
+   * older segments, rows their records made have no record left: a full rebuild then removes nothing.
+   */
+  logComplete: boolean;
   /** What the rebuild changed in the live tables (what it would change, for a dry run). */
   differences: TableDifference[];
   switched: boolean;
@@ -158,6 +163,7 @@ async function rebuildWith<R>(
   try {
     if (options.from) for (const table of projection.tables) await seedShadow(env.db, schema, table);
     const starts = await logStarts(env.kafka, topics, options.from);
+    const logComplete = [...(await logStarts(env.kafka, topics)).values()].every((low) => low === 0n);
     const firstEnds = await logEnds(env.kafka, topics);
     let total = behind(firstEnds, starts);
     const report = (phase: RebuildProgress['phase']) => options.onProgress?.({ phase, applied, total });
@@ -197,9 +203,11 @@ async function rebuildWith<R>(
       clearInterval(ticker);
     }
     report('switching');
+    // Rows no record makes are removed by a full rebuild of a complete log only (what a dry run counts too).
+    const removeExtra = !options.from && logComplete;
     const summary = options.dryRun
-      ? await compareOnly(env.db, schema, projection, reader)
-      : await switchOver(env, schema, projection, reader, !options.from);
+      ? await compareOnly(env.db, schema, projection, reader, removeExtra)
+      : await switchOver(env, schema, projection, reader, removeExtra);
     total = applied;
     report('done');
     return {
@@ -207,6 +215,7 @@ async function rebuildWith<R>(
       from: options.from?.toISOString() ?? null,
       records: applied,
       unreadable,
+      logComplete,
       seconds: (performance.now() - started) / 1000,
       ...summary,
     };
@@ -221,11 +230,15 @@ async function compareOnly<R>(
   schema: string,
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
+  removeExtra: boolean,
 ) {
   await reader.stopAt(reader.applied());
   await projection.finish?.(db.withSchema(schema));
   const differences: TableDifference[] = [];
-  for (const table of projection.tables) differences.push(await compareWithLive(db, schema, table));
+  for (const table of projection.tables) {
+    const difference = await compareWithLive(db, schema, table);
+    differences.push(removeExtra ? difference : { ...difference, extra: 0 });
+  }
   return { differences, switched: false };
 }
 

@@ -99,6 +99,9 @@ function describeRebuild(s: RebuildSummary): string[] {
     ...(s.unreadable
       ? [`  ${s.unreadable} record(s) no consumer can read, skipped (dead-lettered by the live consumer)`]
       : []),
+    ...(s.logComplete
+      ? []
+      : ['  the log no longer starts at its first record (deleted segments): no live row was removed']),
     ...s.differences.map(
       (d) =>
         `  ${d.table}: ${d.differing} row(s) ${s.switched ? 'written' : 'would be written'}, ${d.extra} ${s.switched ? 'removed' : 'would be removed'}`,
