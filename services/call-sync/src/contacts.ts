@@ -4,13 +4,9 @@ import type { Kysely, Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/**
- * Folds contact-sync's `contact.mapped` fact into call-sync's own copy of the mapping. One statement, so a
- * redelivery is harmless; a fact older than the row (lower version: facts of one mapping may travel under
- * different keys when its phone changed) changes nothing.
- */
-export async function projectContactMapped(fact: ContactMapped, db: Db): Promise<void> {
-  const row = {
+/** call-sync's row of a mapping: a pure function of the fact, used live and by a rebuild. */
+export function callSyncContactRow(fact: ContactMapped) {
+  return {
     mapping_id: fact.mappingId,
     tenant: fact.tenant,
     version: fact.version,
@@ -20,19 +16,40 @@ export async function projectContactMapped(fact: ContactMapped, db: Db): Promise
     email: fact.email,
     closed: fact.closed,
     fact_at: fact.at,
-    updated_at: new Date(),
   };
-  const { mapping_id: _key, ...replaced } = row;
+}
+
+/**
+ * Upserts rows of mappings, each replaced only by a higher version: a redelivery is harmless, and a fact older
+ * than the row (facts of one mapping may travel under different keys when its phone changed) changes nothing.
+ */
+export async function upsertCallSyncContacts(db: Db, rows: ReturnType<typeof callSyncContactRow>[]) {
+  if (rows.length === 0) return;
   await db
     .insertInto('call_sync_contacts')
-    .values(row)
+    .values(rows.map((row) => ({ ...row, updated_at: new Date() })))
     .onConflict((oc) =>
       oc
         .column('mapping_id')
-        .doUpdateSet(replaced)
+        .doUpdateSet((eb) => ({
+          tenant: eb.ref('excluded.tenant'),
+          version: eb.ref('excluded.version'),
+          aloware_contact_id: eb.ref('excluded.aloware_contact_id'),
+          ghl_contact_id: eb.ref('excluded.ghl_contact_id'),
+          phone_number: eb.ref('excluded.phone_number'),
+          email: eb.ref('excluded.email'),
+          closed: eb.ref('excluded.closed'),
+          fact_at: eb.ref('excluded.fact_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
         .where((eb) => eb('call_sync_contacts.version', '<', eb.ref('excluded.version'))),
     )
     .execute();
+}
+
+/** Folds contact-sync's `contact.mapped` fact into call-sync's own copy of the mapping, in one statement. */
+export function projectContactMapped(fact: ContactMapped, db: Db): Promise<void> {
+  return upsertCallSyncContacts(db, [callSyncContactRow(fact)]);
 }
 
 export interface MappedContact {

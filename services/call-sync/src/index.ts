@@ -1,3 +1,4 @@
+export { callSyncContactsProjection } from './contacts-projection.ts';
 export { type CallDetails, mergeCallDetails } from './domain/call-details.ts';
 export { callTags, renderCallNote } from './domain/note.ts';
 export type { FlushConfig } from './flusher.ts';

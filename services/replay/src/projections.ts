@@ -1,4 +1,5 @@
 import { auditProjection } from '@df/audit';
+import { callSyncContactsProjection } from '@df/call-sync';
 import { contactMappingsProjection } from '@df/contact-sync';
 import { type ConsumerGroup, TOPICS } from '@df/contracts';
 import type { Projection } from '@df/replay';
@@ -11,9 +12,13 @@ import type { Projection } from '@df/replay';
 export const PROJECTIONS: Record<string, Projection<unknown>> = {
   audit: auditProjection,
   'contact-mappings': contactMappingsProjection,
+  'call-sync-contacts': callSyncContactsProjection,
 };
 
-/** A service name also names its projections: `rebuild contact-sync` rebuilds contact-mappings. */
+/**
+ * A service name also names its projections: `rebuild contact-sync` rebuilds contact-mappings, `rebuild
+ * call-sync` call-sync-contacts.
+ */
 export function projectionsNamed(name: string): Projection<unknown>[] {
   const direct = PROJECTIONS[name];
   if (direct) return [direct];
