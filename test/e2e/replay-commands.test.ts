@@ -166,6 +166,8 @@ describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => 
       { table: 'sync_log', differing: 0, extra: 0 },
       { table: 'webhook_events', differing: 0, extra: 0 },
     ]);
+    const [callSync] = await cli('rebuild', 'call-sync', '--dry-run');
+    expect(callSync).toMatchObject({ projection: 'call-sync-contacts', switched: false, logComplete: true });
     const inLog = (await readTopic(infra.kafka, `${infra.topicPrefix}${TOPICS.ghl}`)).length;
     const planned = await cli(
       'replay',
