@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { type AuditRecord, auditProjection, startAudit } from '@df/audit';
+import { type AuditRecord, auditProjection, projectBatch, startAudit } from '@df/audit';
 import { TOPICS } from '@df/contracts';
 import { EventProducer } from '@df/kafka';
 import { rebuildProjection } from '@df/replay';
@@ -157,5 +157,53 @@ describe('the rebuild’s switch-over and its shadow (real Kafka and Postgres)',
     expect(await database.db.selectFrom('webhook_events').select('id').orderBy('id').execute()).toEqual(
       before,
     );
+  });
+
+  it('from T, leaves alone a row the live audit changed after the rebuild copied it (a lagging audit)', async () => {
+    const event = contactEvent(30, 30);
+    await publish(infra, producer, [event]);
+    await waitFor('the event in the ledger', () =>
+      database.db.selectFrom('webhook_events').select('status').where('id', '=', event.id).executeTakeFirst(),
+    );
+    await audit.stop(); // the live audit falls behind: the outcome, before T, is not applied yet
+    const outcome = outcomeOf(event, 'updated');
+    await publish(infra, producer, [outcome]);
+    await new Promise((r) => setTimeout(r, 20)); // T strictly after the outcome's broker time
+    const from = new Date();
+
+    const rebuilding = rebuildProjection(infra, auditProjection, { from });
+    await waitFor(
+      'the live ledger copied into the shadow',
+      async () => {
+        const [schema] = await shadowSchemas();
+        if (!schema) return false;
+        const copied = await sql<{
+          n: string;
+        }>`select count(*) as n from ${sql.table(`${schema}.webhook_events`)}`
+          .execute(database.db)
+          .catch(() => ({ rows: [{ n: '0' }] }));
+        return Number(copied.rows[0]!.n) > 0;
+      },
+      { intervalMs: 5 },
+    );
+    // The lagging audit catches up meanwhile: its batch applies the outcome, which settles the event.
+    await projectBatch(database.db, [], [outcome]);
+    const settled = await database.db
+      .selectFrom('webhook_events')
+      .select(['status', 'processed_at'])
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    expect(settled.status).toBe('done');
+
+    const rebuilt = await rebuilding;
+    expect(rebuilt.switched).toBe(true);
+    expect(
+      await database.db
+        .selectFrom('webhook_events')
+        .select(['status', 'processed_at'])
+        .where('id', '=', event.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(settled);
+    audit = await startAudit(infra);
   });
 });
