@@ -11,13 +11,14 @@
  * are fenced, their in-flight transactions finish first), reads the log's end H (every record a live writer
  * has applied is now below H), lets the shadow apply everything below H and nothing past it, completes it,
  * and makes the live tables equal to it: inserts and overwrites the rows that differ, and (a full rebuild of
- * a log that still starts at its first record) removes the rows no record makes. It commits, and the live writers go on from their own offsets: what they
- * apply again (records below H they had not committed) is a no-op by their idempotence rules, what they apply
- * next is past H. Columns the log does not determine (contact-sync's working memory, leases) are left as the
- * live service keeps them, and live rows whose change is not on the log yet (contact-sync's outbox: a
- * mapping version not relayed) are left alone. A dry run builds and compares, and switches nothing.
- * One rebuild of a projection runs at a time (`claim.ts`); it first drops the shadows of that projection a killed
- * rebuild left behind.
+ * a log that still starts at its first record) removes the rows no record makes. A rebuild from T writes only
+ * the rows the records since T changed from its copy of the live rows. It commits, and the live writers go on
+ * from their own offsets: what they apply again (records below H they had not committed) is a no-op by their
+ * idempotence rules, what they apply next is past H. Columns the log does not determine (contact-sync's
+ * working memory, leases) are left as the live service keeps them, and live rows whose change is not on the
+ * log yet (contact-sync's outbox: a mapping version not relayed) are left alone. A dry run builds and
+ * compares, and switches nothing. One rebuild of a projection runs at a time (`claim.ts`); it first drops the
+ * shadows of that projection a killed rebuild left behind.
  *
  * Replay with side effects (`side-effects.ts`) is a separate, explicit choice: the selected records from T
  * (group, tenant, entity, type) are published again, as copies with replay-scoped ids
@@ -206,8 +207,8 @@ async function rebuildWith<R>(
     // Rows no record makes are removed by a full rebuild of a complete log only (what a dry run counts too).
     const removeExtra = !options.from && logComplete;
     const summary = options.dryRun
-      ? await compareOnly(env.db, schema, projection, reader, removeExtra)
-      : await switchOver(env, schema, projection, reader, removeExtra);
+      ? await compareOnly(env.db, schema, projection, reader, removeExtra, !!options.from)
+      : await switchOver(env, schema, projection, reader, removeExtra, !!options.from);
     total = applied;
     report('done');
     return {
@@ -231,12 +232,13 @@ async function compareOnly<R>(
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
   removeExtra: boolean,
+  seeded: boolean,
 ) {
   await reader.stopAt(reader.applied());
   await projection.finish?.(db.withSchema(schema));
   const differences: TableDifference[] = [];
   for (const table of projection.tables) {
-    const difference = await compareWithLive(db, schema, table);
+    const difference = await compareWithLive(db, schema, table, seeded);
     differences.push(removeExtra ? difference : { ...difference, extra: 0 });
   }
   return { differences, switched: false };
@@ -248,6 +250,7 @@ async function switchOver<R>(
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
   removeExtra: boolean,
+  seeded: boolean,
 ) {
   const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
   return env.db.transaction().execute(async (trx) => {
@@ -259,7 +262,7 @@ async function switchOver<R>(
     await projection.finish?.(trx.withSchema(schema));
     const differences: TableDifference[] = [];
     for (const table of projection.tables)
-      differences.push(await applyShadow(trx, schema, table, removeExtra));
+      differences.push(await applyShadow(trx, schema, table, removeExtra, seeded));
     return { differences, switched: true };
   });
 }

@@ -48,11 +48,18 @@ export async function dropLeftoverShadows(db: Kysely<Database>, projection: stri
   for (const { schema } of rows) await dropShadow(db, schema);
 }
 
-/** Starts a rebuild from T on what the live table holds now (rows older records made are kept). */
+const seedOf = (schema: string, table: ShadowTable) => sql.table(`${schema}.seed_${table.name}`);
+
+/**
+ * Starts a rebuild from T on what the live table holds now (rows older records made are kept), and keeps that
+ * copy (`seed_<table>`): at the switch, a row the records since T left as copied is not the rebuild's to
+ * write, so a change the live service made after the copy (a lagging consumer catching up) stands.
+ */
 export async function seedShadow(db: Db, schema: string, table: ShadowTable): Promise<void> {
-  await sql`insert into ${sql.table(`${schema}.${table.name}`)} select * from ${sql.table(table.name)}`.execute(
-    db,
-  );
+  const seed = seedOf(schema, table);
+  await sql`create unlogged table ${seed} as select * from ${sql.table(table.name)}`.execute(db);
+  await sql`create unique index on ${seed} (${sql.join(table.key.map((k) => sql.id(k)))})`.execute(db);
+  await sql`insert into ${sql.table(`${schema}.${table.name}`)} select * from ${seed}`.execute(db);
 }
 
 const ref = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
@@ -73,12 +80,20 @@ const sameKey = (table: ShadowTable, a: string, b: string) =>
 
 const keptLive = (table: ShadowTable, alias: string) => (table.keepLive ? table.keepLive(alias) : sql`false`);
 
-/** Shadow rows the live table lacks or holds otherwise (left alone: live rows whose change is not on the log yet). */
-const differing = (table: ShadowTable, schema: string) => sql`
+/**
+ * Shadow rows the live table lacks or holds otherwise (left alone: live rows whose change is not on the log
+ * yet) and, for a rebuild from T (`seeded`), that the records since T changed from the copy it started from.
+ */
+const differing = (table: ShadowTable, schema: string, seeded: boolean) => sql`
   from ${sql.table(`${schema}.${table.name}`)} as s
   where not exists (
     select 1 from ${sql.table(table.name)} as l
     where ${sameKey(table, 'l', 's')} and (${keptLive(table, 'l')} or ${comparable(table, 'l')} is not distinct from ${comparable(table, 's')})
+  )${seeded ? changedSinceCopy(table, schema) : sql``}`;
+
+const changedSinceCopy = (table: ShadowTable, schema: string) => sql` and not exists (
+    select 1 from ${seedOf(schema, table)} as o
+    where ${sameKey(table, 'o', 's')} and ${comparable(table, 'o')} is not distinct from ${comparable(table, 's')}
   )`;
 
 /** Live rows no record of the log makes. */
@@ -95,12 +110,17 @@ export interface TableDifference {
   extra: number;
 }
 
-export async function compareWithLive(db: Db, schema: string, table: ShadowTable): Promise<TableDifference> {
+export async function compareWithLive(
+  db: Db,
+  schema: string,
+  table: ShadowTable,
+  seeded = false,
+): Promise<TableDifference> {
   const count = async (rows: RawBuilder<unknown>) =>
     Number((await sql<{ n: string }>`select count(*) as n ${rows}`.execute(db)).rows[0]?.n ?? 0);
   return {
     table: table.name,
-    differing: await count(differing(table, schema)),
+    differing: await count(differing(table, schema, seeded)),
     extra: await count(extra(table, schema)),
   };
 }
@@ -115,6 +135,7 @@ export async function applyShadow(
   schema: string,
   table: ShadowTable,
   removeExtra: boolean,
+  seeded: boolean,
 ): Promise<TableDifference> {
   const removed = removeExtra
     ? await sql`delete from ${sql.table(table.name)} as l where l.ctid in (select l.ctid ${extra(table, schema)})`.execute(
@@ -132,7 +153,7 @@ export async function applyShadow(
   ];
   const written = await sql`
     insert into ${sql.table(table.name)} as l (${sql.join(columns.map((c) => sql.id(c)))})
-    select ${sql.join(columns.map((c) => ref('s', c)))} ${differing(table, schema)}
+    select ${sql.join(columns.map((c) => ref('s', c)))} ${differing(table, schema, seeded)}
     on conflict (${sql.join(table.key.map((k) => sql.id(k)))}) do update set ${sql.join(updates)}`.execute(
     trx,
   );
