@@ -72,6 +72,8 @@ function mappingHistory(n: number) {
   return { [TOPICS.contactMappings]: facts.map((f) => ({ key: contactMappedKey(f), value: f })) };
 }
 
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
 async function benchOne(
   name: string,
   projection: Projection<unknown>,
@@ -100,16 +102,23 @@ async function benchOne(
     await producer.disconnect();
     const n = Object.values(history).reduce((sum, r) => sum + r.length, 0);
     let readAt = 0;
+    // Memory: the process's peak resident set during the rebuild, over what it held before (the history too).
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 50);
     const summary = await rebuildProjection(infra, projection, {
       onProgress: (p) => {
         if (p.phase === 'switching') readAt ||= performance.now();
       },
     });
+    clearInterval(sampler);
     const started = performance.now() - summary.seconds * 1000;
     const readSeconds = (readAt - started) / 1000;
     const written = summary.differences.map((d) => `${d.table} ${d.differing}`).join(', ');
     console.log(
-      `rebuild ${name}: ${n.toLocaleString('en')} records in ${summary.seconds.toFixed(1)} s = ${Math.round(n / summary.seconds).toLocaleString('en')} records/s (read into the shadow: ${readSeconds.toFixed(1)} s; switch into empty live tables: ${(summary.seconds - readSeconds).toFixed(1)} s, rows written: ${written})`,
+      `rebuild ${name}: ${n.toLocaleString('en')} records in ${summary.seconds.toFixed(1)} s = ${Math.round(n / summary.seconds).toLocaleString('en')} records/s (read into the shadow: ${readSeconds.toFixed(1)} s; switch into empty live tables: ${(summary.seconds - readSeconds).toFixed(1)} s, rows written: ${written}); peak RSS ${mb(peak)} MB, ${mb(peak - before)} MB over the ${mb(before)} MB before it`,
     );
     // The common case: live tables that already hold what the log makes (the switch compares, writes nothing).
     const again = await rebuildProjection(infra, projection);

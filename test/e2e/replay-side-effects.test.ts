@@ -4,6 +4,7 @@ import { replay } from '@df/replay-service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caughtUp } from './rebuild-history.ts';
 import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
+import { contactToolsFor } from './tools-for.ts';
 
 let system: TestSystem | undefined;
 afterEach(async () => {
@@ -109,5 +110,39 @@ describe('replay with side effects (real Kafka, registry, Postgres; simulated to
       );
     }
     expect(upserts(s)).toBe(calls + 4);
+  });
+
+  it('does not re-create a GHL contact deleted since: the copies meet the closed mapping', async () => {
+    system = await startTestSystem();
+    const s = system;
+    await new Promise((r) => setTimeout(r, 20)); // T strictly before the person's records
+    const from = new Date();
+    const [phone] = await mappedPeople(s, 1);
+    const mapping = (await mappingOf(s, phone!))!;
+    await contactToolsFor(s).ghlClient.deleteContact(mapping.ghl_contact_id!);
+    await waitFor('the mapping closed', async () => (await mappingOf(s, phone!))?.deleted_in_ghl_at);
+    await s.settle();
+    const calls = upserts(s);
+
+    const request = { runId: crypto.randomUUID(), group: 'contact-sync' as const, from };
+    const planned = await replay(s.infra, { ...request, dryRun: true });
+    expect(planned.byType['contact.created']).toBeGreaterThan(0);
+    await replay(s.infra, request);
+    const copies = planned.sample.map((r) => replayedId(request.runId, r.replayOf));
+    await waitFor('the outcomes of the copies', async () => {
+      const rows = await s.database.db
+        .selectFrom('sync_log')
+        .select('event_id')
+        .where('event_id', 'in', copies)
+        .execute();
+      return new Set(rows.map((r) => r.event_id)).size === copies.length;
+    });
+    await waitFor('contact-sync at the end of its replay topic', () =>
+      caughtUp(s.infra, 'contact-sync', ['contact-sync.replay']),
+    );
+    await s.settle();
+    expect(upserts(s)).toBe(calls);
+    expect(s.simulators!.ghl.contacts().filter((c) => c.phone === phone)).toEqual([]);
+    expect((await mappingOf(s, phone!))?.deleted_in_ghl_at).not.toBeNull();
   });
 });
