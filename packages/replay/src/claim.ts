@@ -1,7 +1,7 @@
 import type { Database } from '@df/db';
 import { type Kysely, sql } from 'kysely';
 
-const key = (projection: string) => sql`hashtextextended(${`df-rebuild|${projection}`}, 0)`;
+const key = (name: string) => sql`hashtextextended(${`df-rebuild|${name}`}, 0)`;
 
 /**
  * One rebuild of a projection at a time, across processes: two would each switch over, and one started from T
@@ -22,4 +22,19 @@ export async function claimProjection(session: Kysely<Database>, projection: str
 /** Before the session goes back to the pool, where the lock would otherwise stay. */
 export async function releaseProjection(session: Kysely<Database>, projection: string): Promise<void> {
   await sql`select pg_advisory_unlock(${key(projection)})`.execute(session);
+}
+
+/**
+ * Runs `work` while holding a session advisory lock named `name`, waiting for it if another process holds it:
+ * jobs that must not run twice at once but may run one after the other (a redrive finds only what is left).
+ */
+export function exclusively<T>(db: Kysely<Database>, name: string, work: () => Promise<T>): Promise<T> {
+  return db.connection().execute(async (session) => {
+    await sql`select pg_advisory_lock(${key(name)})`.execute(session);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${key(name)})`.execute(session);
+    }
+  });
 }

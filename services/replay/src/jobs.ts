@@ -1,6 +1,7 @@
 import { type ConsumerGroup, deadLetterTopic } from '@df/contracts';
 import { type DeadLetterFilter, EventProducer, redriveDeadLetters } from '@df/kafka';
 import {
+  exclusively,
   type RebuildOptions,
   type RebuildSummary,
   type ReplayFilter,
@@ -42,17 +43,24 @@ export async function replay(
   }
 }
 
-export async function redrive(
+/**
+ * One redrive of a group at a time, across processes (the CLI, the command, a second replay instance): two at
+ * once both read the same letters as not redriven yet and put each back twice. The second waits, then finds
+ * only what is left.
+ */
+export function redrive(
   infra: Infrastructure,
   group: ConsumerGroup,
   filter: DeadLetterFilter = {},
 ): Promise<{ group: ConsumerGroup; redriven: number }> {
-  const producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
-  try {
-    const topic = `${infra.topicPrefix}${deadLetterTopic(group)}`;
-    return { group, redriven: await redriveDeadLetters(infra.kafka, producer, topic, filter) };
-  } finally {
-    await producer.disconnect();
-  }
+  return exclusively(infra.db, `redrive|${group}`, async () => {
+    const producer = new EventProducer(infra.kafka, infra.codec);
+    await producer.connect();
+    try {
+      const topic = `${infra.topicPrefix}${deadLetterTopic(group)}`;
+      return { group, redriven: await redriveDeadLetters(infra.kafka, producer, topic, filter) };
+    } finally {
+      await producer.disconnect();
+    }
+  });
 }
