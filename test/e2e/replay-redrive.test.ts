@@ -26,7 +26,7 @@ beforeAll(async () => {
     db: database.db,
     topicPrefix: `${uniqueName('replay-redrive')}.`,
     clientId: 'replay-redrive-test',
-    log: createLogger({ service: 'replay-redrive-test' }, { level: 'fatal' }),
+    log: createLogger({ service: 'replay-redrive-test' }, { level: 'error' }),
   });
   await provisionEventBus(infra, 2);
   producer = new EventProducer(infra.kafka, infra.codec);
