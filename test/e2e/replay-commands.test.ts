@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { startAudit } from '@df/audit';
 import { Command, EventEnvelope, TOPICS } from '@df/contracts';
 import { EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
+import { replayedId } from '@df/replay';
 import { replayCommands } from '@df/replay-service';
 import {
   connectInfrastructure,
@@ -69,6 +70,25 @@ const jobOutcome = (commandId: string) =>
       .where('service', '=', 'replay')
       .executeTakeFirst(),
   );
+
+/** `npm run replay -- … --json` in its own process, on this test's topics and database. */
+const cli = async (...args: string[]) => {
+  const { stdout } = await promisify(execFile)(
+    'npx',
+    ['tsx', 'services/replay/src/cli.ts', ...args, '--json'],
+    {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
+        DATABASE_URL: database.url,
+        TOPIC_PREFIX: infra.topicPrefix,
+      },
+      timeout: 90_000,
+    },
+  );
+  return JSON.parse(stdout);
+};
 
 describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => {
   it('redrives a group’s dead letters back onto their topic, where the group processes them', async () => {
@@ -143,23 +163,6 @@ describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => 
   });
 
   it('npm run replay runs the same jobs in its own process and prints JSON summaries', async () => {
-    const cli = async (...args: string[]) => {
-      const { stdout } = await promisify(execFile)(
-        'npx',
-        ['tsx', 'services/replay/src/cli.ts', ...args, '--json'],
-        {
-          env: {
-            ...process.env,
-            KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-            SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-            DATABASE_URL: database.url,
-            TOPIC_PREFIX: infra.topicPrefix,
-          },
-          timeout: 90_000,
-        },
-      );
-      return JSON.parse(stdout);
-    };
     const [dry] = await cli('rebuild', 'audit', '--dry-run');
     expect(dry).toMatchObject({ projection: 'audit', switched: false });
     expect(dry.differences).toEqual([
@@ -180,5 +183,31 @@ describe('operator jobs on commands.v1 (real Kafka, registry, Postgres)', () => 
     expect(planned).toMatchObject({ group: 'contact-sync', dryRun: true, read: inLog, selected: inLog });
     expect(planned.byType).toEqual({ 'contact.updated': inLog });
     expect(await readTopic(infra.kafka, `${infra.topicPrefix}contact-sync.replay`)).toEqual([]);
+  }, 120_000);
+
+  it('npm run replay -- replay --run <id> run again (after an interrupted run) publishes the same copies', async () => {
+    const event = contactEvent(9, 9);
+    await publish(infra, producer, [event]);
+    const run = randomUUID();
+    const args = [
+      'replay',
+      'ghl-app',
+      '--from',
+      '2000-01-01T00:00:00Z',
+      '--with-side-effects',
+      '--entity',
+      'ghl-9',
+    ];
+    const first = await cli(...args, '--run', run);
+    const again = await cli(...args, '--run', run);
+    expect(first).toMatchObject({ runId: run, selected: 1 });
+    expect(again).toMatchObject({ runId: run, selected: 1 });
+    const copies = await readTopic(infra.kafka, `${infra.topicPrefix}ghl-app.replay`);
+    const ids = await Promise.all(
+      copies
+        .filter((c) => c.headers['x-replay-run'] === run)
+        .map(async (c) => ((await infra.codec.unframe(c.value!)) as { id: string }).id),
+    );
+    expect(ids).toEqual([replayedId(run, event.id), replayedId(run, event.id)]);
   }, 120_000);
 });
