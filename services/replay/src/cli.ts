@@ -10,7 +10,7 @@ import { PROJECTIONS, projectionsNamed } from './projections.ts';
 
 const USAGE = `usage:
   npm run replay -- rebuild <${Object.keys(PROJECTIONS).join('|')}|<service>> [--from T] [--dry-run] [--json]
-  npm run replay -- replay <group> --from T [--with-side-effects] [--tenant X] [--entity ID] [--type T]... [--dry-run] [--json]
+  npm run replay -- replay <group> --from T [--with-side-effects] [--tenant X] [--entity ID] [--type T]... [--run ID] [--dry-run] [--json]
   npm run replay -- redrive <group> [--offset N]... [--reason R] [--source-topic T] [--json]`;
 
 /**
@@ -27,6 +27,7 @@ const { positionals, values } = parseArgs({
     tenant: { type: 'string' },
     entity: { type: 'string' },
     type: { type: 'string', multiple: true },
+    run: { type: 'string' },
     offset: { type: 'string', multiple: true },
     reason: { type: 'string' },
     'source-topic': { type: 'string' },
@@ -62,10 +63,14 @@ try {
     print(summaries, summaries.flatMap(describeRebuild));
   } else if (verb === 'replay') {
     if (!from) fail('replay needs --from');
+    // The copies' ids derive from the run: an interrupted run repeated under its id applies nothing twice.
+    const runId = values.run ?? randomUUID();
+    if (!values['dry-run'])
+      console.error(`replay run ${runId} (if interrupted, run again with --run ${runId})`);
     const summary = await replay(
       infra,
       {
-        runId: randomUUID(),
+        runId,
         group: group(target),
         from: from!,
         filter: { tenant: values.tenant, entityId: values.entity, types: values.type },
