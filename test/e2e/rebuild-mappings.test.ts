@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { contactMappingsProjection } from '@df/contact-sync';
 import { type ContactMapped, contactMappedId, contactMappedKey, TOPICS } from '@df/contracts';
 import { EventProducer } from '@df/kafka';
-import { rebuildProjection } from '@df/replay';
+import { createShadow, dropShadow, rebuildProjection } from '@df/replay';
 import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
 import { createLogger } from '@df/telemetry';
 import { createTestDatabase, type TestDatabase, testStack, uniqueName } from '@df/test-kit';
@@ -115,5 +115,31 @@ describe("contact-sync's mappings rebuilt from contact.mapped facts (real Kafka 
 
     const again = await rebuildProjection(infra, contactMappingsProjection, { dryRun: true });
     expect(again.differences).toEqual([{ table: 'contact_mappings', differing: 0, extra: 0 }]);
+  });
+
+  it('passes through states the live table never held: an Aloware contact moving to another mapping', async () => {
+    // Live, mapping a let go of Aloware contact X (version 2) before b took it; the facts say so in another
+    // order (two partitions read side by side, or relayed in another order). The rebuild must still end where
+    // the live table is, not fail on the live table's one-mapping-per-Aloware-contact rule half-way.
+    const [a, b] = [randomUUID(), randomUUID()];
+    const schema = await createShadow(database.db, 'probe', contactMappingsProjection.tables);
+    const shadow = database.db.withSchema(schema);
+    try {
+      await contactMappingsProjection.write(shadow, [fact(a, 1, { alowareContactId: 'al-moved' })]);
+      await contactMappingsProjection.write(shadow, [
+        fact(b, 1, { alowareContactId: 'al-moved' }),
+        fact(a, 2, { alowareContactId: 'al-new' }),
+      ]);
+      const rows = await shadow
+        .selectFrom('contact_mappings')
+        .select(['id', 'aloware_contact_id', 'mapped_version'])
+        .execute();
+      expect(rows.sort((x, y) => x.mapped_version - y.mapped_version || x.id.localeCompare(y.id))).toEqual([
+        { id: b, aloware_contact_id: 'al-moved', mapped_version: 1 },
+        { id: a, aloware_contact_id: 'al-new', mapped_version: 2 },
+      ]);
+    } finally {
+      await dropShadow(database.db, schema);
+    }
   });
 });

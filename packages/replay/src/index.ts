@@ -8,7 +8,7 @@ export {
   type RebuildSummary,
   rebuildProjection,
 } from './rebuild.ts';
-export { compareWithLive, type TableDifference } from './shadow.ts';
+export { compareWithLive, createShadow, dropShadow, type TableDifference } from './shadow.ts';
 export {
   type ReplayedRecord,
   type ReplayFilter,
