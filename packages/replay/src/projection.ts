@@ -13,6 +13,12 @@ export interface ShadowTable {
   compared: readonly string[];
   /** Compared by being set or not: a time the log knows only as a yes/no (a mapping closed, a status settled). */
   comparedAsPresence?: readonly string[];
+  /**
+   * Columns unique in the live table but not in the shadow: the log's records, read partition by partition or
+   * relayed in another order than the live changes, pass through states the live table never held (an Aloware
+   * contact moving from one mapping to another). The switch still meets the live table's rule.
+   */
+  uniqueLiveOnly?: readonly string[];
   /** Written only into rows the live table lacks: NOT NULL columns the log does not determine. */
   insertOnly?: readonly string[];
   /**

@@ -11,7 +11,7 @@ const shadowPrefix = (projection: string) => `rebuild_${projection.replace(/[^a-
 /**
  * Fresh tables shaped like the live ones, in a schema of their own (`rebuild_<projection>_<random>`), so the
  * projection's own typed writes land there through `withSchema`. Unlogged (a crashed rebuild starts again) and
- * with only the unique indexes the writes' conflict rules need.
+ * with only the unique indexes the writes' conflict rules need (not those of `uniqueLiveOnly` columns).
  */
 export async function createShadow(
   db: Kysely<Database>,
@@ -20,7 +20,7 @@ export async function createShadow(
 ): Promise<string> {
   const schema = `${shadowPrefix(projection)}${randomBytes(6).toString('hex')}`;
   await sql`create schema ${sql.id(schema)}`.execute(db);
-  for (const { name } of tables) {
+  for (const { name, uniqueLiveOnly } of tables) {
     const shadow = sql.table(`${schema}.${name}`);
     await sql`create unlogged table ${shadow} (like ${sql.table(name)} including all)`.execute(db);
     const secondary = await sql<{ index: string }>`
@@ -28,6 +28,17 @@ export async function createShadow(
       where i.indrelid = ${`${schema}.${name}`}::regclass and not i.indisunique`.execute(db);
     for (const { index } of secondary.rows)
       await sql`drop index ${sql.table(`${schema}.${index}`)}`.execute(db);
+    if (uniqueLiveOnly?.length) {
+      const loose = await sql<{ constraint: string }>`
+        select c.conname as constraint from pg_constraint c
+        where c.conrelid = ${`${schema}.${name}`}::regclass and c.contype = 'u'
+          and (select array_agg(a.attname::text) from pg_attribute a
+               where a.attrelid = c.conrelid and a.attnum = any(c.conkey)) <@ ${[...uniqueLiveOnly]}::text[]`.execute(
+        db,
+      );
+      for (const { constraint } of loose.rows)
+        await sql`alter table ${shadow} drop constraint ${sql.id(constraint)}`.execute(db);
+    }
   }
   return schema;
 }

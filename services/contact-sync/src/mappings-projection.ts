@@ -46,6 +46,7 @@ export const contactMappingsProjection: Projection<ContactMapped> = {
         'published_version',
       ],
       comparedAsPresence: ['deleted_in_ghl_at'],
+      uniqueLiveOnly: ['aloware_contact_id', 'ghl_contact_id'],
       insertOnly: ['sync_direction', 'updated_at', 'last_synced_at'],
       keepLive: (live) =>
         sql<boolean>`${sql.ref(`${live}.mapped_version`)} > ${sql.ref(`${live}.published_version`)}`,
