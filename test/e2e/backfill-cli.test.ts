@@ -42,7 +42,7 @@ async function cli(s: TestSystem, script: string, args: string[]) {
 
 describe('npm run backfill / npm run reconcile (real Kafka, registry, Postgres; simulated tools)', () => {
   it('backfills GHL and reconciles through commands.v1, printing JSON summaries', async () => {
-    system = await startTestSystem({ consolePort: 0 });
+    system = await startTestSystem();
     const s = system;
     seedExistingGhlContacts(s, 30);
     const backfill = await cli(s, 'backfill-cli.ts', ['ghl', '--json']);
@@ -62,7 +62,7 @@ describe('npm run backfill / npm run reconcile (real Kafka, registry, Postgres; 
   });
 
   it('imports an Aloware CSV export, listing the refused rows with their line and failing the exit status', async () => {
-    system = await startTestSystem({ consolePort: 0 });
+    system = await startTestSystem();
     const s = system;
     const file = join(await mkdtemp(join(tmpdir(), 'aloware-')), 'contacts.csv');
     const good = nextPhone();

@@ -28,7 +28,7 @@ const searches = (s: TestSystem) =>
 describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulated tools)', () => {
   it('maps every existing GHL contact once; a rerun publishes the same ids and writes nothing', async () => {
     // Larger batches than the default: this is about effects, not about live traffic's latency.
-    system = await startTestSystem({ consolePort: 0, backfill: { batchSize: 50, maxLag: 100 } });
+    system = await startTestSystem({ backfill: { batchSize: 50, maxLag: 100 } });
     const s = system;
     const contacts = seedExistingGhlContacts(s, 500);
     await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
@@ -77,7 +77,7 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
   });
 
   it('a run that dies mid-way resumes from its watermark: only the remaining pages are read', async () => {
-    system = await startTestSystem({ consolePort: 0 });
+    system = await startTestSystem();
     const s = system;
     seedExistingGhlContacts(s, 250);
     const publisher = snapshotPublisher(s.infra);
@@ -125,7 +125,7 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
   });
 
   it('an Aloware CSV export reaches GHL through the Aloware path; bad rows come back with line and reason', async () => {
-    system = await startTestSystem({ consolePort: 0 });
+    system = await startTestSystem();
     const s = system;
     const [a, b, c] = [nextPhone(), nextPhone(), nextPhone()];
     const csv = [
@@ -168,7 +168,7 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
 
   it('keeps to its share of the GHL budget while a live webhook still goes through', async () => {
     // 10 % of 100 per 10 s: the backfill may make 10 searches per 10 s, the live contact is not held up.
-    system = await startTestSystem({ consolePort: 0, backfill: { share: 0.1, pageSize: 5 } });
+    system = await startTestSystem({ backfill: { share: 0.1, pageSize: 5 } });
     const s = system;
     seedExistingGhlContacts(s, 75);
     await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });

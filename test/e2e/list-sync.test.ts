@@ -372,6 +372,7 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
   }, 120_000);
 
   it('the periodic soft rebuild repairs a list without an operator and records its run in sync_state', async () => {
+    const started = Date.now();
     system = await startWithLists({}, 2000);
     const s = system;
     const phone = nextPhone();
@@ -388,6 +389,8 @@ describe('list-sync, end to end (real Kafka, registry, Postgres; simulated tools
         .executeTakeFirst();
       return row?.last_success_at ? row : undefined;
     });
-    expect(state.last_run_at!.getTime()).toBeLessThanOrEqual(state.last_success_at!.getTime());
+    // Runs every 2 s here: the next period may have claimed already, so only that one succeeded is asserted.
+    expect(state.last_success_at!.getTime()).toBeGreaterThanOrEqual(started);
+    expect(state.last_run_at!.getTime()).toBeGreaterThanOrEqual(started);
   });
 });

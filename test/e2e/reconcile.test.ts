@@ -46,7 +46,7 @@ async function reconcile(s: TestSystem, heal: boolean) {
 
 describe('reconciliation, end to end (real Kafka, registry, Postgres; simulated tools)', () => {
   it('finds each kind of drift, reports it, heals it through the owning services, then finds none', async () => {
-    system = await startTestSystem({ consolePort: 0, listSync: { rules, rebuildEveryMs: 0 } });
+    system = await startTestSystem({ listSync: { rules, rebuildEveryMs: 0 } });
     const s = system;
     const ghl = s.simulators!.ghl;
     const [fieldDrift, dndDrift, listDrift, unchanged] = seedExistingGhlContacts(s, 4);
@@ -110,7 +110,7 @@ describe('reconciliation, end to end (real Kafka, registry, Postgres; simulated 
 
 describe('scheduled reconciliation and other tenants', () => {
   it('runs on its schedule without an operator, reporting only by default', async () => {
-    system = await startTestSystem({ consolePort: 0, backfill: { reconcileEveryMs: 3_600_000 } });
+    system = await startTestSystem({ backfill: { reconcileEveryMs: 3_600_000 } });
     const s = system;
     const [missed] = seedExistingGhlContacts(s, 1);
     const run = await waitFor('a scheduled run finished', async () => {
@@ -130,7 +130,7 @@ describe('scheduled reconciliation and other tenants', () => {
   });
 
   it('refuses a command for a tenant this deployment does not serve, saying why', async () => {
-    system = await startTestSystem({ consolePort: 0 });
+    system = await startTestSystem();
     const s = system;
     const response = await fetch(`${s.ingressUrl}/commands`, {
       method: 'POST',

@@ -27,6 +27,7 @@ export async function startTestSystem(overrides: Partial<SystemOptions> = {}): P
     topicPrefix: `${uniqueName('e2e')}.`,
     partitions: 2,
     ingressPort: 0,
+    consolePort: 0,
     ...overrides,
   });
   const outcomes = () =>
