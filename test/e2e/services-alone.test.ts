@@ -1,3 +1,4 @@
+import { deadLetterTopic, TOPICS } from '@df/contracts';
 import { dropDatabase } from '@df/db';
 import { testKafka, testStack, uniqueName, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,27 @@ describe('a service on a cluster nobody provisioned', () => {
     expect(proc.child.exitCode).toBe(1);
     expect(proc.output()).toMatch(
       /audit: topics missing \([^)]*aloware\.events\.v1[^)]*\): run `npm run provision` first/,
+    );
+  });
+});
+
+describe('a service on a cluster provisioned before the replay topics existed', () => {
+  it('names only the topic that is missing', async () => {
+    const older = `${uniqueName('older')}.`;
+    const own = [TOPICS.aloware, TOPICS.ghl, TOPICS.texting, TOPICS.outcomes, deadLetterTopic('audit')];
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: own.map((t) => ({ topic: `${older}${t}`, numPartitions: 1 })) });
+    await admin.disconnect();
+    const proc = startProcess(['--import', 'tsx', 'services/audit/src/main.ts'], {
+      ...base(),
+      TOPIC_PREFIX: older,
+    });
+    running.push(proc);
+    await waitFor('the process to give up', () => proc.child.exitCode !== null, { timeoutMs: 60_000 });
+    expect(proc.child.exitCode).toBe(1);
+    expect(proc.output()).toContain(
+      `audit: topics missing (${older}audit.replay): run \`npm run provision\` first`,
     );
   });
 });

@@ -79,13 +79,14 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
         loggingObserver(log),
         options.metrics?.consumer(spec.group),
       );
+      // Its own replay topic too: copies an operator asked this group alone to apply again (with side effects).
+      const topics = [...spec.topics, replayTopic(spec.group)].map((t) => `${p}${t}`);
       const consumer = await startConsumer<E, D>({
         kafka: infra.kafka,
         codec: infra.codec,
         groupId: `${p}${spec.group}`,
         deadLetterTopic: `${p}${deadLetterTopicOf(spec.group)}`,
-        // Its own replay topic too: copies an operator asked this group alone to apply again (with side effects).
-        topics: [...spec.topics, replayTopic(spec.group)].map((t) => `${p}${t}`),
+        topics,
         parse: spec.parse,
         ...(spec.handlers ? { handlers: spec.handlers } : {}),
         ...(spec.batchHandler ? { batchHandler: spec.batchHandler } : {}),
@@ -96,13 +97,17 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
         ...(tuning.parkedRetryIntervalMs ? { parkedRetryIntervalMs: tuning.parkedRetryIntervalMs } : {}),
         ...(tuning.pauseProbeMs ? { pauseProbeMs: tuning.pauseProbeMs } : {}),
         observer,
-      }).catch((error: unknown) => {
-        // Services never create topics: say what to run instead of kafkajs's "does not host this topic".
+      }).catch(async (error: unknown) => {
+        // Services never create topics: say which are missing and what to run instead of kafkajs's "does not
+        // host this topic" (a deployment older than the replay topics misses only those).
         if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
-        const topics = spec.topics.map((t) => `${p}${t}`).join(', ');
-        throw new Error(`${spec.group}: topics missing (${topics}): run \`npm run provision\` first`, {
-          cause: error,
-        });
+        const missing = await missingTopics(infra.kafka, topics).catch(() => topics);
+        throw new Error(
+          `${spec.group}: topics missing (${missing.join(', ')}): run \`npm run provision\` first`,
+          {
+            cause: error,
+          },
+        );
       });
       return {
         consumer,
@@ -114,4 +119,15 @@ export function defineConsumer<E extends { type: string }, D>(spec: ConsumerSpec
       };
     },
   };
+}
+
+async function missingTopics(kafka: Infrastructure['kafka'], topics: string[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return topics.filter((t) => !existing.has(t));
+  } finally {
+    await admin.disconnect();
+  }
 }
