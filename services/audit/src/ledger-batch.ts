@@ -56,6 +56,7 @@ async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[
       'in',
       events.map((e) => e.id),
     )
+    .orderBy('started_at')
     .execute();
   const byEvent = new Map<string, typeof known>();
   for (const k of known) {
@@ -70,7 +71,8 @@ async function insertArrivals(trx: Transaction<Database>, events: EventEnvelope[
         return {
           ...ledgerRow(event),
           status,
-          error_message: outcomes.find((o) => o.status === 'error')?.error_message ?? null,
+          // The latest failure's reason, as when the failures settle an event already in the ledger.
+          error_message: outcomes.findLast((o) => o.status === 'error')?.error_message ?? null,
           processed_at: status === 'pending' ? null : new Date(),
         };
       }),

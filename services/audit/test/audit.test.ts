@@ -143,6 +143,28 @@ describe('audit: the ledger and sync_log, projected from the log', () => {
     const row = await waitFor('the ledger row', () => ledgerRow(event.id));
     expect(row).toMatchObject({ status: 'error', error_message: 'aloware 422: invalid phone' });
   });
+
+  it('keeps the latest of two failures that arrived before the event, as a rebuild does', async () => {
+    const event = contactEvent();
+    for (const reason of ['aloware 422: invalid phone', 'aloware 500: server error']) {
+      await outcomes.report(event, {
+        entity: { type: 'contact', id: 'ghl-1' },
+        direction: 'ghl_to_aloware',
+        action: 'failed',
+        reason,
+        target: { system: 'aloware', id: null },
+      });
+    }
+    await waitFor(
+      'both outcomes to be logged',
+      async () =>
+        (await database.db.selectFrom('sync_log').select('id').where('event_id', '=', event.id).execute())
+          .length === 2,
+    );
+    await publishEvent(event);
+    const row = await waitFor('the ledger row', () => ledgerRow(event.id));
+    expect(row).toMatchObject({ status: 'error', error_message: 'aloware 500: server error' });
+  });
 });
 
 describe('audit: one transaction per batch', () => {
