@@ -103,6 +103,22 @@ export async function ghlContactMappedElsewhere(
 }
 
 /**
+ * Whether a GHL create for a person with neither phone nor e-mail is in flight: a mapping with no GHL id yet
+ * whose write lease holds. GHL's report of that contact can name the person by nothing but the new id.
+ */
+export async function ghlCreateInFlight(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('contact_mappings')
+    .select('id')
+    .where('ghl_contact_id', 'is', null)
+    .where('phone_number', 'is', null)
+    .where('email', 'is', null)
+    .where('write_lease_until', '>', new Date())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Saves the person's state. `before` is the state the caller loaded in this transaction: when the ids, phone,
  * e-mail or closed state differ, the mapping's version grows and the row joins the `contact.mapped` outbox
  * (see mapped-facts.ts); a new mapping starts there at version 1.

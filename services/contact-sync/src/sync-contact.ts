@@ -25,6 +25,7 @@ import {
   addToOutbox,
   findPerson,
   ghlContactMappedElsewhere,
+  ghlCreateInFlight,
   isProcessed,
   loadPerson,
   lockPerson,
@@ -122,10 +123,16 @@ export async function syncContact(reported: ContactChange, deps: ContactSyncDeps
     deps.db.transaction().execute(async (trx) => {
       await lockPerson(trx, lockKey);
       if (await isProcessed(trx, change.cause.id)) return undefined;
-      const found = await lockedPerson(
-        trx,
-        await findPerson(trx, change.side, { sourceId: change.sourceId, phone, email }),
-      );
+      const ids = { sourceId: change.sourceId, phone, email };
+      let known = await findPerson(trx, change.side, ids);
+      if (!known && change.side === 'ghl' && !phone && !email) {
+        // Only the GHL id names this person, and GHL may have just given it to a contact we created whose
+        // confirmation is in flight (another lock): wait for it, then look again, since it may have been
+        // confirmed meanwhile. Deciding now would open a second mapping for the same GHL contact.
+        if (await ghlCreateInFlight(trx)) throw new PersonBusy();
+        known = await findPerson(trx, change.side, ids);
+      }
+      const found = await lockedPerson(trx, known);
       if (found) await waitForWriteLease(trx, found.id, change.cause.id);
       const plan = planContactSync(found?.state ?? null, change, deps.config.policy, change.cause.tenant);
       const id = await savePerson(
