@@ -166,6 +166,37 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
     await waitFor('mapped', async () => (await mappedGhlIds(s)).length === 3);
   });
 
+  it('sets aside a CSV row with a field too large for an event, and imports the rest of the export', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const [a, b] = [nextPhone(), nextPhone()];
+    // A hostile export: BOM, CRLF, quotes and a line break inside a field, and one field of 2 MB.
+    const csv = [
+      '\uFEFFid,phone_number,first_name,last_name',
+      `201,${a},"Ann ""the first""","Line\r\nBreak"`,
+      `202,${nextPhone()},${'x'.repeat(2_000_000)},Huge`,
+      `203,${b},Bea,Last`,
+    ].join('\r\n');
+    const publisher = snapshotPublisher(s.infra);
+    try {
+      const summary = await backfillAlowareCsv(csv, {
+        db: s.database.db,
+        publish: publisher.publish,
+        tenant: 'aloware-hostile',
+        exportedAt: new Date('2026-12-01T00:00:00Z'),
+      });
+      expect(summary.bad).toEqual([{ line: 4, reason: expect.stringMatching(/^first_name is longer than/) }]);
+      expect(summary).toMatchObject({ rows: 3, published: 2 });
+    } finally {
+      await publisher.close();
+    }
+    const ghlSim = s.simulators!.ghl;
+    await waitFor('both good rows in GHL', () =>
+      [a, b].every((phone) => ghlSim.contacts().some((x) => x.phone === phone)),
+    );
+    expect(ghlSim.contacts().find((x) => x.phone === a)?.firstName).toBe('Ann "the first"');
+  });
+
   it('keeps to its share of the GHL budget while a live webhook still goes through', async () => {
     // 10 % of 100 per 10 s: the backfill may make 10 searches per 10 s, the live contact is not held up.
     system = await startTestSystem({ backfill: { share: 0.1, pageSize: 5 } });
