@@ -23,18 +23,3 @@ export async function claimProjection(session: Kysely<Database>, projection: str
 export async function releaseProjection(session: Kysely<Database>, projection: string): Promise<void> {
   await sql`select pg_advisory_unlock(${key(projection)})`.execute(session);
 }
-
-/**
- * Runs `work` while holding a session advisory lock named `name`, waiting for it if another process holds it:
- * jobs that must not run twice at once but may run one after the other (a redrive finds only what is left).
- */
-export function exclusively<T>(db: Kysely<Database>, name: string, work: () => Promise<T>): Promise<T> {
-  return db.connection().execute(async (session) => {
-    await sql`select pg_advisory_lock(${key(name)})`.execute(session);
-    try {
-      return await work();
-    } finally {
-      await sql`select pg_advisory_unlock(${key(name)})`.execute(session);
-    }
-  });
-}

@@ -1,5 +1,4 @@
 export { insertRowsIgnoringDuplicates } from './bulk-insert.ts';
-export { exclusively } from './claim.ts';
 export type { ProjectedTable, Projection, ShadowTable } from './projection.ts';
 export {
   type RebuildEnvironment,

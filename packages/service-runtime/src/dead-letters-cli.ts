@@ -1,7 +1,8 @@
 import { CONSUMER_GROUPS, deadLetterTopic } from '@df/contracts';
-import { EventProducer, listDeadLetters, redriveDeadLetters } from '@df/kafka';
+import { EventProducer, listDeadLetters } from '@df/kafka';
 import { createLogger } from '@df/telemetry';
 import { infrastructureFromEnv } from './infrastructure.ts';
+import { redriveGroup } from './redrive.ts';
 
 /**
  * `npm run dlq -- list <group>` shows the dead letters of a consumer group not redriven yet (reason, source,
@@ -26,7 +27,7 @@ try {
   } else {
     const producer = new EventProducer(infra.kafka, infra.codec);
     await producer.connect();
-    const count = await redriveDeadLetters(infra.kafka, producer, topic);
+    const count = await redriveGroup(infra, producer, group as (typeof CONSUMER_GROUPS)[number]);
     await producer.disconnect();
     console.log(`redrove ${count} dead letter(s) from ${topic}`);
   }

@@ -34,5 +34,6 @@ export {
   partitionsEnv,
   provisionAll,
 } from './provisioning.ts';
+export { type RedriveEnvironment, redriveGroup } from './redrive.ts';
 export { infrastructureReadiness, OPS_PORTS, serveOps } from './serve-ops.ts';
 export { topicSchemas } from './topic-schemas.ts';

@@ -1,7 +1,6 @@
-import { type ConsumerGroup, deadLetterTopic } from '@df/contracts';
-import { type DeadLetterFilter, EventProducer, redriveDeadLetters } from '@df/kafka';
+import type { ConsumerGroup } from '@df/contracts';
+import { type DeadLetterFilter, EventProducer } from '@df/kafka';
 import {
-  exclusively,
   type RebuildOptions,
   type RebuildSummary,
   type ReplayFilter,
@@ -9,7 +8,7 @@ import {
   replayWithSideEffects,
   type SideEffectReplaySummary,
 } from '@df/replay';
-import type { Infrastructure } from '@df/service-runtime';
+import { type Infrastructure, redriveGroup } from '@df/service-runtime';
 import { projectionsNamed, SIDE_EFFECT_TOPICS } from './projections.ts';
 
 /** The three operator jobs, shared by the CLI (in-process) and the `commands.v1` consumer. */
@@ -43,24 +42,17 @@ export async function replay(
   }
 }
 
-/**
- * One redrive of a group at a time, across processes (the CLI, the command, a second replay instance): two at
- * once both read the same letters as not redriven yet and put each back twice. The second waits, then finds
- * only what is left.
- */
-export function redrive(
+/** Redrives a group's dead letters the filter selects (one redrive of a group at a time: `redriveGroup`). */
+export async function redrive(
   infra: Infrastructure,
   group: ConsumerGroup,
   filter: DeadLetterFilter = {},
 ): Promise<{ group: ConsumerGroup; redriven: number }> {
-  return exclusively(infra.db, `redrive|${group}`, async () => {
-    const producer = new EventProducer(infra.kafka, infra.codec);
-    await producer.connect();
-    try {
-      const topic = `${infra.topicPrefix}${deadLetterTopic(group)}`;
-      return { group, redriven: await redriveDeadLetters(infra.kafka, producer, topic, filter) };
-    } finally {
-      await producer.disconnect();
-    }
-  });
+  const producer = new EventProducer(infra.kafka, infra.codec);
+  await producer.connect();
+  try {
+    return { group, redriven: await redriveGroup(infra, producer, group, filter) };
+  } finally {
+    await producer.disconnect();
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ConsumerGroup, deadLetterTopic } from '@df/contracts';
-import { type DeadLetterFilter, listDeadLetters, redriveDeadLetters } from '@df/kafka';
-import { PgParkingStore } from '@df/service-runtime';
+import { type DeadLetterFilter, listDeadLetters } from '@df/kafka';
+import { PgParkingStore, redriveGroup } from '@df/service-runtime';
 import { maskText } from '@df/telemetry';
 import type { ConsoleDeps } from '../deps.ts';
 
@@ -23,12 +23,7 @@ export async function deadLettersOf(deps: ConsoleDeps, group: ConsumerGroup) {
 
 /** Puts the group's dead letters the filter selects back on their topics; how many went back. */
 export function redrive(deps: ConsoleDeps, group: ConsumerGroup, filter: DeadLetterFilter) {
-  return redriveDeadLetters(
-    deps.kafka,
-    deps.producer,
-    `${deps.topicPrefix}${deadLetterTopic(group)}`,
-    filter,
-  );
+  return redriveGroup(deps, deps.producer, group, filter);
 }
 
 /**
