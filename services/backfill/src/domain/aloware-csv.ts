@@ -91,8 +91,17 @@ export function alowareTime(value: string | undefined): string | null | undefine
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
+/**
+ * The longest value a column may hold. Far above any real name, address or tag list, and it keeps one row's event
+ * well under what Kafka accepts in a message: a larger one would make Kafka refuse its whole batch and stop the
+ * import there, instead of setting that one row aside.
+ */
+export const MAX_FIELD_CHARS = 2_000;
+
 /** Why a row cannot become an event, or null: each reason names the column. */
 function rowProblem(values: AlowareCsvRow['values']): string | null {
+  for (const [column, value] of Object.entries(values))
+    if (value.length > MAX_FIELD_CHARS) return `${column} is longer than ${MAX_FIELD_CHARS} characters`;
   for (const column of REQUIRED) if (values[column] === undefined) return `${column} is empty`;
   if (!/^\d+$/.test(values.id ?? '')) return 'id is not an Aloware contact id (digits)';
   if (!toE164(values.phone_number)) return 'phone_number is not a phone number';
