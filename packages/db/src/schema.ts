@@ -14,6 +14,8 @@ export interface WebhookEventsTable {
   entity_id: string | null;
   payload_json: JSONColumnType<object>;
   dedupe_key: string;
+  /** The event's natural key (the person's E.164 phone when it names one); null on rows older than the column. */
+  natural_key: ColumnType<string | null, string | null | undefined, string | null>;
   status: ColumnType<WebhookStatus, WebhookStatus | undefined, WebhookStatus>;
   error_message: string | null;
   processed_at: Timestamp | null;

@@ -17,6 +17,7 @@ import * as messagingRelay from './20261201T1620_messaging_relay.ts';
 import * as listSync from './20261201T1630_list_sync.ts';
 import * as messagingRoutesAndDnd from './20261201T1710_messaging_routes_and_dnd.ts';
 import * as syncStateTenant from './20261201T1730_sync_state_tenant.ts';
+import * as ledgerNaturalKey from './20261201T1830_ledger_natural_key.ts';
 
 /**
  * Every migration, by name. Names start with a UTC timestamp so they sort in the order they were written;
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T1630_list_sync': listSync,
   '20261201T1730_sync_state_tenant': syncStateTenant,
   '20261201T1710_messaging_routes_and_dnd': messagingRoutesAndDnd,
+  '20261201T1830_ledger_natural_key': ledgerNaturalKey,
 };
