@@ -35,5 +35,6 @@ export {
   provisionAll,
 } from './provisioning.ts';
 export { type RedriveEnvironment, redriveGroup } from './redrive.ts';
+export { runService, type ServiceContext, type ServiceDefinition } from './run-service.ts';
 export { infrastructureReadiness, OPS_PORTS, serveOps } from './serve-ops.ts';
 export { topicSchemas } from './topic-schemas.ts';
