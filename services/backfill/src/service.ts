@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AlowareClient } from '@df/aloware-client';
 import { Command, TOPICS } from '@df/contracts';
 import type { GhlClient } from '@df/ghl-client';
@@ -14,8 +13,8 @@ import type { BackfillConfig } from './config.ts';
 import { backfillGhl, type GhlBackfillDeps } from './ghl-backfill.ts';
 import { consumerLag, waitForHeadroom } from './headroom.ts';
 import { snapshotPublisher } from './publisher.ts';
-import { type ReconcileDeps, type ReconcileRequest, reconcile } from './reconcile.ts';
-import { claimScheduled } from './watermark.ts';
+import { type ReconcileDeps, reconcile } from './reconcile.ts';
+import { scheduleReconcile } from './schedule.ts';
 
 export const BACKFILL_GROUP = 'backfill';
 
@@ -139,39 +138,3 @@ export async function startBackfill(
 
 const keyOf = (c: Command) =>
   c.type === 'contact.sync_requested' && c.data.target.by === 'ghl_id' ? c.data.target.ghlContactId : c.type;
-
-/**
- * The scheduled reconciliation (every `reconcileEveryMs`, 0 = off): claimed in `sync_state` so one instance
- * publishes it per period, then run like any `reconcile.requested` by whichever instance consumes it.
- */
-function scheduleReconcile(
-  infra: Infrastructure,
-  config: BackfillConfig,
-  tenant: string,
-  request: (commands: Command[]) => Promise<void>,
-) {
-  if (config.reconcileEveryMs <= 0) return { stop() {} };
-  const tick = () =>
-    claimScheduled(infra.db, 'reconcile', tenant, config.reconcileEveryMs)
-      .then(async (claimed) => {
-        if (!claimed) return;
-        const command: ReconcileRequest = {
-          id: randomUUID(),
-          type: 'reconcile.requested',
-          tenant,
-          requestedAt: new Date().toISOString(),
-          requestedBy: 'reconcile-scheduler',
-          correlationId: randomUUID(),
-          data: { heal: config.reconcileHeal },
-        };
-        await request([command]);
-      })
-      .catch((error: unknown) =>
-        infra.log.warn('scheduled reconciliation not requested; tried again next check', {
-          error: String(error),
-        }),
-      );
-  const timer = setInterval(tick, Math.min(60_000, config.reconcileEveryMs));
-  void tick();
-  return { stop: () => clearInterval(timer) };
-}
