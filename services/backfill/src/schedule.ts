@@ -3,7 +3,7 @@ import type { Command } from '@df/contracts';
 import type { Infrastructure } from '@df/service-runtime';
 import type { BackfillConfig } from './config.ts';
 import type { ReconcileRequest } from './reconcile.ts';
-import { claimScheduled } from './watermark.ts';
+import { claimScheduled, releaseScheduled } from './watermark.ts';
 
 /**
  * The scheduled reconciliation (every `reconcileEveryMs`, 0 = off): claimed in `sync_state` so one instance
@@ -31,7 +31,12 @@ export function scheduleReconcile(
           correlationId: randomUUID(),
           data: { heal: config.reconcileHeal },
         };
-        await request([command]);
+        try {
+          await request([command]);
+        } catch (error) {
+          await releaseScheduled(infra.db, 'reconcile', tenant, config.reconcileEveryMs);
+          throw error;
+        }
       })
       .catch((error: unknown) =>
         infra.log.warn('scheduled reconciliation not requested; tried again next check', {

@@ -101,3 +101,16 @@ export async function claimScheduled(db: Kysely<Database>, job: string, tenant: 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Gives back a claim whose run could not be requested (Kafka away): the next check, on any instance, claims it
+ * again, instead of the period passing without a run.
+ */
+export async function releaseScheduled(db: Kysely<Database>, job: string, tenant: string, everyMs: number) {
+  await db
+    .updateTable('sync_state')
+    .set({ last_run_at: new Date(Date.now() - everyMs - 1) })
+    .where('direction', '=', 'backfill')
+    .where('entity_type', '=', `schedule:${job}:${tenant}`)
+    .execute();
+}
