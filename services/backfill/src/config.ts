@@ -24,7 +24,10 @@ export const backfillEnv = {
   // Share (0–1] of the location's GHL rate that backfill and reconciliation may use; the rest stays for live traffic.
   BACKFILL_GHL_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   // Contacts per GHL search page (GHL allows up to 500).
-  BACKFILL_PAGE_SIZE: positiveInt(100),
+  BACKFILL_PAGE_SIZE: positiveInt(100).refine(
+    (n) => n <= 500,
+    "expected at most 500 (GHL's search page limit)",
+  ),
   // Snapshots published at once. The next batch waits until every watched consumer group is at most
   // BACKFILL_MAX_LAG records behind on the GHL and Aloware topics (the snapshots and their echoes), so snapshots
   // never queue in front of live webhooks. A larger batch or lag backfills faster and delays live traffic more.
