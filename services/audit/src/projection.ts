@@ -43,6 +43,7 @@ export const auditProjection: Projection<AuditRecord> = {
         'entity_id',
         'payload_json',
         'dedupe_key',
+        'natural_key',
         'status',
         'error_message',
       ],

@@ -41,6 +41,7 @@ export function ledgerRow(event: EventEnvelope) {
     entity_id: event.entity.id,
     payload_json: JSON.stringify(event.raw ?? null),
     dedupe_key: event.dedupeKey,
+    natural_key: event.naturalKey,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '@df/db';
 import { maskText } from '@df/telemetry';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /** How a person is looked for: a phone (E.164), an Aloware or GHL contact id, or a correlation id. */
 export interface LedgerQuery {
@@ -84,7 +84,8 @@ export function toOutcome(row: {
 
 /**
  * The ledger's rows, newest first, with the outcomes reported for each. A phone matches the events of the
- * contacts mapped to it and the events whose raw body carries it (a texting or call event names no contact id);
+ * contacts mapped to it and the events keyed by it (a texting or call event names no contact id; rows older
+ * than the ledger's natural key are found by contact id until an audit rebuild fills it);
  * a correlation id matches the events whose outcomes carry it. Phones and e-mails leave masked.
  */
 export async function searchLedger(db: Kysely<Database>, q: LedgerQuery) {
@@ -94,7 +95,7 @@ export async function searchLedger(db: Kysely<Database>, q: LedgerQuery) {
     query = query.where((eb) =>
       eb.or([
         ...(ids.length ? [eb('entity_id', 'in', ids)] : []),
-        ...(q.phone ? [eb(sql<string>`payload_json::text`, 'like', `%${q.phone}%`)] : []),
+        ...(q.phone ? [eb('natural_key', '=', q.phone)] : []),
         eb(
           'id',
           'in',
