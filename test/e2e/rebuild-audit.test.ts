@@ -1,42 +1,26 @@
 import { type AuditRecord, auditProjection, startAudit } from '@df/audit';
 import { TOPICS } from '@df/contracts';
-import { EventProducer } from '@df/kafka';
+import type { EventProducer } from '@df/kafka';
 import { rebuildProjection } from '@df/replay';
-import {
-  connectInfrastructure,
-  type Infrastructure,
-  provisionEventBus,
-  type RunningServiceConsumer,
-} from '@df/service-runtime';
-import { createLogger } from '@df/telemetry';
-import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
+import type { Infrastructure, RunningServiceConsumer } from '@df/service-runtime';
+import { type TestDatabase, waitFor } from '@df/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { caughtUp, contactEvent, outcomeOf, publish, publishMixedHistory } from './rebuild-history.ts';
 
 let database: TestDatabase;
 let infra: Infrastructure;
 let audit: RunningServiceConsumer;
 let producer: EventProducer;
+let close: TestEventBus['close'];
 
 beforeEach(async () => {
-  database = await createTestDatabase();
-  infra = connectInfrastructure({
-    kafkaBrokers: testStack().kafkaBrokers,
-    schemaRegistryUrl: testStack().schemaRegistryUrl,
-    db: database.db,
-    topicPrefix: `${uniqueName('rebuild')}.`,
-    clientId: 'rebuild-test',
-    log: createLogger({ service: 'rebuild-test' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra, 3);
-  producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
+  ({ database, infra, producer, close } = await startTestEventBus('rebuild', 3));
   audit = await startAudit(infra);
 });
 afterEach(async () => {
   await audit.stop();
-  await producer.disconnect();
-  await database.drop();
+  await close();
 });
 
 /** Every row of the audit's tables; when the ledger learned a status is its own clock, so only whether it did. */

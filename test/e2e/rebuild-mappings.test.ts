@@ -1,34 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { contactMappingsProjection } from '@df/contact-sync';
 import { type ContactMapped, contactMappedId, contactMappedKey, TOPICS } from '@df/contracts';
-import { EventProducer } from '@df/kafka';
+import type { EventProducer } from '@df/kafka';
 import { createShadow, dropShadow, rebuildProjection } from '@df/replay';
-import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
-import { createLogger } from '@df/telemetry';
-import { createTestDatabase, type TestDatabase, testStack, uniqueName } from '@df/test-kit';
+import type { Infrastructure } from '@df/service-runtime';
+import type { TestDatabase } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 
 let database: TestDatabase;
 let infra: Infrastructure;
 let producer: EventProducer;
+let close: TestEventBus['close'];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  infra = connectInfrastructure({
-    kafkaBrokers: testStack().kafkaBrokers,
-    schemaRegistryUrl: testStack().schemaRegistryUrl,
-    db: database.db,
-    topicPrefix: `${uniqueName('rebuild-mappings')}.`,
-    clientId: 'rebuild-mappings-test',
-    log: createLogger({ service: 'rebuild-mappings-test' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra, 3);
-  producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
+  ({ database, infra, producer, close } = await startTestEventBus('rebuild-mappings', 3));
 });
 afterAll(async () => {
-  await producer.disconnect();
-  await database.drop();
+  await close();
 });
 
 const fact = (mappingId: string, version: number, patch: Partial<ContactMapped> = {}): ContactMapped => ({

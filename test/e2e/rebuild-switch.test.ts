@@ -1,44 +1,28 @@
 import { spawn } from 'node:child_process';
 import { type AuditRecord, auditProjection, projectBatch, startAudit } from '@df/audit';
 import { TOPICS } from '@df/contracts';
-import { EventProducer } from '@df/kafka';
+import type { EventProducer } from '@df/kafka';
 import { rebuildProjection } from '@df/replay';
-import {
-  connectInfrastructure,
-  type Infrastructure,
-  provisionEventBus,
-  type RunningServiceConsumer,
-} from '@df/service-runtime';
-import { createLogger } from '@df/telemetry';
-import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
+import type { Infrastructure, RunningServiceConsumer } from '@df/service-runtime';
+import { type TestDatabase, testStack, waitFor } from '@df/test-kit';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { caughtUp, contactEvent, outcomeOf, publish } from './rebuild-history.ts';
 
 let database: TestDatabase;
 let infra: Infrastructure;
 let audit: RunningServiceConsumer;
 let producer: EventProducer;
+let close: TestEventBus['close'];
 
 beforeEach(async () => {
-  database = await createTestDatabase();
-  infra = connectInfrastructure({
-    kafkaBrokers: testStack().kafkaBrokers,
-    schemaRegistryUrl: testStack().schemaRegistryUrl,
-    db: database.db,
-    topicPrefix: `${uniqueName('rebuild-switch')}.`,
-    clientId: 'rebuild-switch-test',
-    log: createLogger({ service: 'rebuild-switch-test' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra, 2);
-  producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
+  ({ database, infra, producer, close } = await startTestEventBus('rebuild-switch', 2));
   audit = await startAudit(infra);
 });
 afterEach(async () => {
   await audit.stop();
-  await producer.disconnect();
-  await database.drop();
+  await close();
 });
 
 const auditTopics = auditProjection.topics;

@@ -3,45 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { startAudit } from '@df/audit';
 import { Command, EventEnvelope, TOPICS } from '@df/contracts';
-import { EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
+import { type EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
 import { replayedId } from '@df/replay';
 import { replayCommands } from '@df/replay-service';
-import {
-  connectInfrastructure,
-  defineConsumer,
-  type Infrastructure,
-  provisionEventBus,
-  type RunningServiceConsumer,
-} from '@df/service-runtime';
-import { createLogger } from '@df/telemetry';
-import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
+import { defineConsumer, type Infrastructure, type RunningServiceConsumer } from '@df/service-runtime';
+import { type TestDatabase, testStack, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { contactEvent, publish } from './rebuild-history.ts';
 
 let database: TestDatabase;
 let infra: Infrastructure;
 let producer: EventProducer;
+let close: TestEventBus['close'];
 const running: RunningServiceConsumer[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  infra = connectInfrastructure({
-    kafkaBrokers: testStack().kafkaBrokers,
-    schemaRegistryUrl: testStack().schemaRegistryUrl,
-    db: database.db,
-    topicPrefix: `${uniqueName('replay-commands')}.`,
-    clientId: 'replay-commands-test',
-    log: createLogger({ service: 'replay-commands-test' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra, 2);
-  producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
+  ({ database, infra, producer, close } = await startTestEventBus('replay-commands', 2));
   running.push(await startAudit(infra), await replayCommands.start(infra));
 });
 afterAll(async () => {
   for (const consumer of running) await consumer.stop();
-  await producer.disconnect();
-  await database.drop();
+  await close();
 });
 
 async function request(type: Command['type'], data: unknown): Promise<string> {

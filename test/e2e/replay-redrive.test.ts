@@ -1,41 +1,24 @@
 import { EventEnvelope, TOPICS } from '@df/contracts';
-import { EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
+import { type EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
 import { redrive } from '@df/replay-service';
-import {
-  connectInfrastructure,
-  defineConsumer,
-  type Infrastructure,
-  provisionEventBus,
-  type RunningServiceConsumer,
-} from '@df/service-runtime';
-import { createLogger } from '@df/telemetry';
-import { createTestDatabase, type TestDatabase, testStack, uniqueName, waitFor } from '@df/test-kit';
+import { defineConsumer, type Infrastructure, type RunningServiceConsumer } from '@df/service-runtime';
+import { type TestDatabase, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { contactEvent, publish } from './rebuild-history.ts';
 
-let database: TestDatabase;
+let _database: TestDatabase;
 let infra: Infrastructure;
 let producer: EventProducer;
+let close: TestEventBus['close'];
 let consumer: RunningServiceConsumer;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  infra = connectInfrastructure({
-    kafkaBrokers: testStack().kafkaBrokers,
-    schemaRegistryUrl: testStack().schemaRegistryUrl,
-    db: database.db,
-    topicPrefix: `${uniqueName('replay-redrive')}.`,
-    clientId: 'replay-redrive-test',
-    log: createLogger({ service: 'replay-redrive-test' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra, 2);
-  producer = new EventProducer(infra.kafka, infra.codec);
-  await producer.connect();
+  ({ _database, infra, producer, close } = await startTestEventBus('replay-redrive', 2));
 });
 afterAll(async () => {
   await consumer?.stop();
-  await producer.disconnect();
-  await database.drop();
+  await close();
 });
 
 describe('redrive (real Kafka, registry, Postgres)', () => {
