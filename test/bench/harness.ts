@@ -1,11 +1,12 @@
 import { loadSystemConfig, type RunningSystem, type SystemOptions, startSystem } from '@df/all-in-one';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
+import { connectInfrastructure, provisionEventBus } from '@df/service-runtime';
 import { stackConfig, stackUp } from '@df/stack';
 import { createLogger } from '@df/telemetry';
 import { uniqueName } from '@df/test-kit/naming';
 
-/** A system on the local stack, with its own database and topics, for one benchmark run. */
-export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
+/** The local stack, up, and a migrated database of this run's own; `drop` closes and drops it. */
+async function startBenchDatabase() {
   const config = stackConfig();
   await stackUp(config);
   const url = new URL(config.databaseUrl);
@@ -13,6 +14,39 @@ export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
   await ensureDatabase(url.toString());
   const db = createDb(url.toString(), { max: 20 });
   await migrateToLatest(db);
+  return {
+    config,
+    db,
+    async drop() {
+      await db.destroy();
+      await dropDatabase(url.toString());
+    },
+  };
+}
+
+/** Infrastructure on the local stack with its own database and provisioned topics (prefixed by `name`). */
+export async function startBenchInfrastructure(name: string) {
+  const { config, db, drop } = await startBenchDatabase();
+  const infra = connectInfrastructure({
+    kafkaBrokers: config.kafkaBrokers,
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    db,
+    topicPrefix: `${uniqueName(name)}.`,
+    clientId: `bench-${name}`,
+    log: createLogger({ service: 'bench' }, { level: 'error' }),
+  });
+  try {
+    await provisionEventBus(infra);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { infra, db, drop };
+}
+
+/** A system on the local stack, with its own database and topics, for one benchmark run. */
+export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
+  const { config, db, drop } = await startBenchDatabase();
   const system: RunningSystem = await startSystem({
     config: loadSystemConfig({}),
     kafkaBrokers: config.kafkaBrokers,
@@ -28,8 +62,7 @@ export async function startBenchSystem(overrides: Partial<SystemOptions> = {}) {
     db,
     async stop() {
       await system.close();
-      await db.destroy();
-      await dropDatabase(url.toString());
+      await drop();
     },
   };
 }

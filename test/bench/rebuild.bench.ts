@@ -8,15 +8,11 @@ import {
   type EventEnvelope,
   TOPICS,
 } from '@df/contracts';
-import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { EventProducer, type OutgoingRecord } from '@df/kafka';
 import { type Projection, rebuildProjection } from '@df/replay';
-import { connectInfrastructure, type Infrastructure, provisionEventBus } from '@df/service-runtime';
-import { stackConfig, stackUp } from '@df/stack';
-import { createLogger } from '@df/telemetry';
-import { uniqueName } from '@df/test-kit/naming';
+import type { Infrastructure } from '@df/service-runtime';
 import { contactEvent, outcomeOf } from '../e2e/rebuild-history.ts';
-import { argument } from './harness.ts';
+import { argument, startBenchInfrastructure } from './harness.ts';
 
 async function publishAll(
   infra: Infrastructure,
@@ -79,23 +75,8 @@ async function benchOne(
   projection: Projection<unknown>,
   history: Record<string, OutgoingRecord[]>,
 ) {
-  const config = stackConfig();
-  await stackUp(config);
-  const url = new URL(config.databaseUrl);
-  url.pathname = `/df_bench_${Date.now().toString(36)}`;
-  await ensureDatabase(url.toString());
-  const db = createDb(url.toString(), { max: 20 });
-  await migrateToLatest(db);
-  const infra = connectInfrastructure({
-    kafkaBrokers: config.kafkaBrokers,
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    db,
-    topicPrefix: `${uniqueName('rebuild')}.`,
-    clientId: 'bench-rebuild',
-    log: createLogger({ service: 'bench' }, { level: 'error' }),
-  });
+  const { infra, drop } = await startBenchInfrastructure('rebuild');
   try {
-    await provisionEventBus(infra);
     const producer = new EventProducer(infra.kafka, infra.codec);
     await producer.connect();
     for (const [topic, records] of Object.entries(history)) await publishAll(infra, producer, topic, records);
@@ -126,8 +107,7 @@ async function benchOne(
       `rebuild ${name} again over equal live tables: ${Math.round(n / again.seconds).toLocaleString('en')} records/s (${again.seconds.toFixed(1)} s, rows written: ${again.differences.map((d) => d.differing + d.extra).join(', ')})`,
     );
   } finally {
-    await db.destroy();
-    await dropDatabase(url.toString());
+    await drop();
   }
 }
 

@@ -2,13 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 import { startAudit } from '@df/audit';
 import { ContactData, type EventEnvelope, TOPICS } from '@df/contracts';
-import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@df/db';
 import { EventProducer } from '@df/kafka';
-import { connectInfrastructure, provisionEventBus } from '@df/service-runtime';
-import { stackConfig, stackUp } from '@df/stack';
-import { createLogger } from '@df/telemetry';
-import { uniqueName } from '@df/test-kit/naming';
-import { argument, until } from './harness.ts';
+import { argument, startBenchInfrastructure, until } from './harness.ts';
 
 function contactEvent(i: number): EventEnvelope {
   const id = randomUUID();
@@ -43,22 +38,7 @@ function contactEvent(i: number): EventEnvelope {
  */
 export async function benchReplay() {
   const n = argument('events', 100_000);
-  const config = stackConfig();
-  await stackUp(config);
-  const url = new URL(config.databaseUrl);
-  url.pathname = `/df_bench_${Date.now().toString(36)}`;
-  await ensureDatabase(url.toString());
-  const db = createDb(url.toString(), { max: 20 });
-  await migrateToLatest(db);
-  const infra = connectInfrastructure({
-    kafkaBrokers: config.kafkaBrokers,
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    db,
-    topicPrefix: `${uniqueName('replay')}.`,
-    clientId: 'bench-replay',
-    log: createLogger({ service: 'bench' }, { level: 'error' }),
-  });
-  await provisionEventBus(infra);
+  const { infra, db, drop } = await startBenchInfrastructure('replay');
   const producer = new EventProducer(infra.kafka, infra.codec);
   await producer.connect();
   const topic = `${infra.topicPrefix}${TOPICS.ghl}`;
@@ -109,6 +89,5 @@ export async function benchReplay() {
   console.log(
     `replay: ${n} events from offset 0 into the audit ledger in ${seconds.toFixed(1)} s = ${Math.round(n / seconds)} events/s including consumer start and group join (${joinSeconds.toFixed(1)} s to the first row), ${Math.round(n / (seconds - joinSeconds))} events/s after it; published at ${Math.round(n / publishSeconds)} events/s (not timed)`,
   );
-  await db.destroy();
-  await dropDatabase(url.toString());
+  await drop();
 }
