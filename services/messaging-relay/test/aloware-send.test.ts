@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createAlowareClient } from '@df/aloware-client';
 import type { EventOfType } from '@df/contracts';
-import { createGhlClient, InMemoryGhlTokenStore } from '@df/ghl-client';
 import {
   type AlowareSimulator,
   type GhlSimulator,
@@ -18,6 +17,7 @@ import { sendAgentText } from '../src/outbound.ts';
 import { relayReport } from '../src/reports.ts';
 import { saveConsent } from '../src/store.ts';
 import { createRelayTools, type RelayTools } from '../src/tools.ts';
+import { agentSendsInGhl, oauthGhlClient } from './ghl-fixtures.ts';
 
 // An agent's text routed through Aloware, whose send takes no idempotency key: the handlers against the real
 // Postgres and the simulated GHL and Aloware, with the process dying exactly where it matters.
@@ -33,20 +33,8 @@ beforeAll(async () => {
   ghl = await startGhlSimulator({ port: 0 });
   aloware = await startAlowareSimulator({ apiToken: 'aloware-token' });
   texting = await startTextingSimulator({ port: 0 });
-  const store = new InMemoryGhlTokenStore();
-  const minted = ghl.issueOAuthTokens();
-  await store.save(ghl.locationId, {
-    accessToken: minted.accessToken,
-    refreshToken: minted.refreshToken,
-    expiresAt: Date.now() + minted.expiresIn * 1000,
-  });
-  const { clientId, clientSecret } = ghl.oauthClient;
   tools = createRelayTools(
-    createGhlClient({
-      locationId: ghl.locationId,
-      baseUrl: ghl.url,
-      auth: { type: 'oauth', clientId, clientSecret, store },
-    }),
+    await oauthGhlClient(ghl),
     createTextingClient({ baseUrl: texting.url, apiKey: texting.apiKey }),
     { conversationProviderId: ghl.conversationProviderId, statusRetryIntervalMs: 50 },
     createAlowareClient({ baseUrl: aloware.url, apiToken: 'aloware-token' }),
@@ -104,16 +92,7 @@ const base = <T extends string>(type: T, source: string, entityId: string, data:
 /** An agent's text as GHL's provider webhook makes it (the message exists in GHL, pending). */
 async function agentText(phone: string, body: string): Promise<EventOfType<'sms.send_requested'>> {
   const contact = ghl.seedContact({ firstName: 'Al', phone }, { silent: true });
-  const res = await fetch(`${ghl.url}/conversations/messages`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${ghl.pitToken}`,
-      version: '2021-04-15',
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ type: 'SMS', contactId: contact.id, message: body }),
-  });
-  const { messageId } = (await res.json()) as { messageId: string };
+  const messageId = await agentSendsInGhl(ghl, contact.id, body);
   return base('sms.send_requested', 'ghl', messageId, {
     ghlContactId: contact.id,
     contactPhone: phone,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type EventOfType, nameUuid } from '@df/contracts';
-import { createGhlClient, InMemoryGhlTokenStore } from '@df/ghl-client';
 import type { OutcomeInput } from '@df/service-runtime';
 import {
   type GhlSimulator,
@@ -17,6 +16,7 @@ import { relayInbound } from '../src/inbound.ts';
 import { sendAgentText } from '../src/outbound.ts';
 import { relayReport } from '../src/reports.ts';
 import { createRelayTools, type RelayTools } from '../src/tools.ts';
+import { agentSendsInGhl, oauthGhlClient } from './ghl-fixtures.ts';
 
 // The handlers against the real Postgres and the simulated GHL and texting system; no Kafka needed (the
 // handlers never see it), so crashes can be placed exactly between a tool call and its record.
@@ -30,19 +30,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   ghl = await startGhlSimulator({ port: 0 });
   texting = await startTextingSimulator({ port: 0, autoDeliver: false });
-  const store = new InMemoryGhlTokenStore();
-  const minted = ghl.issueOAuthTokens();
-  await store.save(ghl.locationId, {
-    accessToken: minted.accessToken,
-    refreshToken: minted.refreshToken,
-    expiresAt: Date.now() + minted.expiresIn * 1000,
-  });
-  const { clientId, clientSecret } = ghl.oauthClient;
-  const client = createGhlClient({
-    locationId: ghl.locationId,
-    baseUrl: ghl.url,
-    auth: { type: 'oauth', clientId, clientSecret, store },
-  });
+  const client = await oauthGhlClient(ghl);
   const textingClient = createTextingClient({ baseUrl: texting.url, apiKey: texting.apiKey });
   tools = createRelayTools(client, textingClient, {
     conversationProviderId: ghl.conversationProviderId,
@@ -229,16 +217,7 @@ describe('messaging-relay handlers (real Postgres, simulated GHL and texting)', 
     const contact = ghl.seedContact({ firstName: 'Fay', phone }, { silent: true });
     // The texting system had a STOP the middleware never heard of.
     texting.optOut(phone);
-    const res = await fetch(`${ghl.url}/conversations/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${ghl.pitToken}`,
-        version: '2021-04-15',
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ type: 'SMS', contactId: contact.id, message: 'are you coming?' }),
-    });
-    const { messageId } = (await res.json()) as { messageId: string };
+    const messageId = await agentSendsInGhl(ghl, contact.id, 'are you coming?');
     const event: EventOfType<'sms.send_requested'> = envelope(
       'sms.send_requested',
       'ghl',
