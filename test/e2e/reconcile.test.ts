@@ -106,6 +106,26 @@ describe('reconciliation, end to end (real Kafka, registry, Postgres; simulated 
     const after = await reconcile(s, false);
     expect(after.counts).toMatchObject({ read: 5, drift: 0 });
   });
+
+  it('never lifts a DNC set in Aloware when it heals the DND drift it finds', async () => {
+    system = await startTestSystem();
+    const s = system;
+    const [person] = seedExistingGhlContacts(s, 1);
+    await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
+    const aloware = s.simulators!.aloware;
+    await waitFor('the person in Aloware', () => aloware.contact(person!.phone!) !== undefined);
+    await waitFor('GHL events handled', async () => (await ghlTopicLag(s)) === 0);
+    await s.settle();
+
+    // An agent marks the person DNC in Aloware, and that webhook never comes (Aloware's webhooks stay off).
+    aloware.setWebhook(undefined);
+    aloware.setDnc(person!.phone!, true);
+    const healed = await reconcile(s, true);
+    expect(healed.drift.get(person!.id)).toMatch(/^drift: dnd_differs/);
+    await waitFor('the heal handled', async () => (await ghlTopicLag(s)) === 0);
+    await s.settle();
+    expect(aloware.contact(person!.phone!)?.is_dnc).toBe(true);
+  });
 });
 
 describe('scheduled reconciliation and other tenants', () => {
