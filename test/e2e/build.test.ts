@@ -3,25 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { dropDatabase } from '@df/db';
-import { testStack, uniqueName, waitFor } from '@df/test-kit';
+import { waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, REPO_ROOT, type ServiceProcess, startProcess } from './service-process.ts';
+import { freshDeployment, get, REPO_ROOT, type ServiceProcess, startProcess } from './service-process.ts';
 
 const dist = join(REPO_ROOT, 'dist');
-const prefix = `${uniqueName('built')}.`;
-const databaseUrl = (() => {
-  const url = new URL(testStack().databaseUrl);
-  url.pathname = `/${uniqueName('df_built').replaceAll('-', '_')}`;
-  return url.toString();
-})();
-const env = () => ({
-  KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-  SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-  DATABASE_URL: databaseUrl,
-  TOPIC_PREFIX: prefix,
-  METRICS_TOKEN: 'built-token',
-  OPS_PORT: '0',
-});
+const { prefix, databaseUrl, env } = freshDeployment('built', 'built-token');
 
 /** The packages the root and every workspace list as dependencies (not devDependencies). */
 function productionDependencies(): Set<string> {

@@ -1,8 +1,31 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { waitFor } from '@df/test-kit';
+import { testStack, uniqueName, waitFor } from '@df/test-kit';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * A fresh deployment on the test stack, as one sees it: a database nobody created (named `df_<name>-…`), topics
+ * under a unique `<name>-….` prefix, and the environment every one of its processes reads.
+ */
+export function freshDeployment(name: string, metricsToken: string) {
+  const prefix = `${uniqueName(name)}.`;
+  const url = new URL(testStack().databaseUrl);
+  url.pathname = `/${uniqueName(`df_${name}`).replaceAll('-', '_')}`;
+  const databaseUrl = url.toString();
+  return {
+    prefix,
+    databaseUrl,
+    env: () => ({
+      KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
+      DATABASE_URL: databaseUrl,
+      TOPIC_PREFIX: prefix,
+      METRICS_TOKEN: metricsToken,
+      OPS_PORT: '0',
+    }),
+  };
+}
 
 export interface ServiceProcess {
   child: ChildProcess;

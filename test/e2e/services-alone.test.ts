@@ -1,24 +1,15 @@
 import { deadLetterTopic, TOPICS } from '@df/contracts';
 import { dropDatabase } from '@df/db';
-import { testKafka, testStack, uniqueName, waitFor } from '@df/test-kit';
+import { testKafka, uniqueName, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, type ServiceProcess, startProcess } from './service-process.ts';
+import { freshDeployment, get, type ServiceProcess, startProcess } from './service-process.ts';
 
 // A fresh environment as a deployment sees it: a database nobody created, topics nobody created.
-const prefix = `${uniqueName('alone')}.`;
-const databaseUrl = (() => {
-  const url = new URL(testStack().databaseUrl);
-  url.pathname = `/${uniqueName('df_alone').replaceAll('-', '_')}`;
-  return url.toString();
-})();
 const METRICS_TOKEN = 'metrics-token-for-the-test';
+const deployment = freshDeployment('alone', METRICS_TOKEN);
+const { prefix, databaseUrl } = deployment;
 const base = () => ({
-  KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-  SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-  DATABASE_URL: databaseUrl,
-  TOPIC_PREFIX: prefix,
-  METRICS_TOKEN,
-  OPS_PORT: '0',
+  ...deployment.env(),
   INGRESS_PORT: '0',
   LOG_LEVEL: 'info',
 });

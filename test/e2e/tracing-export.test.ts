@@ -1,24 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dropDatabase } from '@df/db';
-import { testStack, uniqueName, waitFor } from '@df/test-kit';
+import { waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startProcess } from './service-process.ts';
+import { freshDeployment, type ServiceProcess, startProcess } from './service-process.ts';
 
 // The ingress deployed alone, exporting to a stand-in OTLP/HTTP collector: what a deployment's settings do.
-const prefix = `${uniqueName('traced')}.`;
-const databaseUrl = (() => {
-  const url = new URL(testStack().databaseUrl);
-  url.pathname = `/${uniqueName('df_traced').replaceAll('-', '_')}`;
-  return url.toString();
-})();
+const deployment = freshDeployment('traced', 'metrics-token-for-the-test');
+const { databaseUrl } = deployment;
 const env = () => ({
-  KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-  SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-  DATABASE_URL: databaseUrl,
-  TOPIC_PREFIX: prefix,
-  METRICS_TOKEN: 'metrics-token-for-the-test',
-  OPS_PORT: '0',
+  ...deployment.env(),
   INGRESS_PORT: '0',
   LOG_LEVEL: 'info',
 });
