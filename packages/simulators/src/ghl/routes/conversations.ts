@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationOps } from '../conversation-ops.ts';
 import { badRequest, capped, forbiddenLocation, unauthorized } from '../http.ts';
 import type { Lookups } from '../lookups.ts';
+import type { SimMessage } from '../model.ts';
 import { type AddRoute, CONVERSATIONS_VERSION } from '../router.ts';
 import type { GhlState } from '../state.ts';
 
@@ -12,6 +13,22 @@ export function conversationRoutes(route: AddRoute, l: Lookups, v: ConversationO
   const { conversationFor, conversationToApi, recordMessage, messageWebhook } = v;
   const { conversations, messages, conversationProviderId, providerEvents, dispatcher } = s;
   const V = { spec: 'conversations' as const, version: CONVERSATIONS_VERSION };
+  /** An imported message (inbound or outbound): its webhook is emitted, and GHL answers with the ids. */
+  const added = (message: SimMessage) => {
+    emit(messageWebhook(message));
+    return {
+      status: 200,
+      body: {
+        success: true,
+        conversationId: message.conversationId,
+        messageId: message.id,
+        message: 'Message added successfully',
+        contactId: message.contactId,
+        dateAdded: message.dateAdded,
+        traceId: randomUUID(),
+      },
+    };
+  };
   // Conversations
   route('GET', '/conversations/search', V, (req) => {
     const loc = requireLocation(req, req.query.get('locationId'));
@@ -157,19 +174,7 @@ export function conversationRoutes(route: AddRoute, l: Lookups, v: ConversationO
       ...(providerId && { conversationProviderId: providerId }),
       ...(typeof body.altId === 'string' && { altId: body.altId }),
     });
-    emit(messageWebhook(message));
-    return {
-      status: 200,
-      body: {
-        success: true,
-        conversationId: conversation.id,
-        messageId: message.id,
-        message: 'Message added successfully',
-        contactId: contact.id,
-        dateAdded: message.dateAdded,
-        traceId: randomUUID(),
-      },
-    };
+    return added(message);
   });
   // "Add an external outbound call": `type` admits only "Call" (the validator refuses an SMS with 422), so a text
   // sent outside GHL is recorded through the inbound import with `direction: "outbound"` instead (ghl-api.md §3.5).
@@ -196,19 +201,7 @@ export function conversationRoutes(route: AddRoute, l: Lookups, v: ConversationO
       ...(typeof body.date === 'string' && { dateAdded: new Date(body.date).toISOString() }),
       ...(typeof body.altId === 'string' && { altId: body.altId }),
     });
-    emit(messageWebhook(message));
-    return {
-      status: 200,
-      body: {
-        success: true,
-        conversationId: conversation.id,
-        messageId: message.id,
-        message: 'Message added successfully',
-        contactId: contact.id,
-        dateAdded: message.dateAdded,
-        traceId: randomUUID(),
-      },
-    };
+    return added(message);
   });
   route('PUT', '/conversations/messages/{messageId}/status', V, (req) => {
     const body = validateBody('conversations', 'UpdateMessageStatusDto', req.body);
