@@ -8,6 +8,12 @@ export {
   requireGhlCredentials,
   toGhlApiSettings,
 } from './ghl.ts';
+export {
+  type GhlAndAlowareSettings,
+  ghlAndAlowareEnv,
+  requireGhlAndAloware,
+  toGhlAndAlowareSettings,
+} from './ghl-and-aloware.ts';
 export { type InfrastructureEnv, infrastructureEnv, toInfrastructure } from './infrastructure.ts';
 export { ConfigError, type Env, loadOrExit, parseEnv } from './load.ts';
 export {

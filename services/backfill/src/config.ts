@@ -1,19 +1,14 @@
 import {
-  alowareApiEnv,
   bool,
   type Env,
-  type GhlApiSettings,
-  ghlApiEnv,
-  type InfrastructureEnv,
-  infrastructureEnv,
+  type GhlAndAlowareSettings,
+  ghlAndAlowareEnv,
   nonNegativeInt,
   parseEnv,
   positiveInt,
-  requireGhlCredentials,
-  requireSet,
+  requireGhlAndAloware,
   text,
-  toGhlApiSettings,
-  toInfrastructure,
+  toGhlAndAlowareSettings,
 } from '@df/env';
 import { listSyncRulesEnv, parseListRules, refineListSyncEnv } from '@df/list-sync';
 import { z } from 'zod';
@@ -77,27 +72,20 @@ export const DEFAULT_BACKFILL_CONFIG: BackfillConfig = toBackfillConfig({
 });
 
 const BackfillServiceEnv = z
-  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv, ...listSyncRulesEnv, ...backfillEnv })
+  .object({ ...ghlAndAlowareEnv, ...listSyncRulesEnv, ...backfillEnv })
   .superRefine((env, ctx) => {
     refineListSyncEnv(env, ctx);
-    const why = '(backfill pages GHL; reconciliation looks contacts up in Aloware)';
-    requireGhlCredentials(env, ctx, why);
-    requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
+    requireGhlAndAloware(env, ctx, '(backfill pages GHL; reconciliation looks contacts up in Aloware)');
   });
 
-export interface BackfillSettings {
-  infrastructure: InfrastructureEnv;
-  ghl: GhlApiSettings;
-  aloware: { baseUrl: string; apiToken: string };
+export interface BackfillSettings extends GhlAndAlowareSettings {
   backfill: BackfillConfig;
 }
 
 export function loadBackfillSettings(env: Env): BackfillSettings {
   const e = parseEnv(BackfillServiceEnv, env);
   return {
-    infrastructure: toInfrastructure(e),
-    ghl: toGhlApiSettings(e),
-    aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
+    ...toGhlAndAlowareSettings(e),
     backfill: toBackfillConfig(e),
   };
 }

@@ -1,19 +1,14 @@
 import {
-  alowareApiEnv,
   type Env,
-  type GhlApiSettings,
-  ghlApiEnv,
-  type InfrastructureEnv,
-  infrastructureEnv,
+  type GhlAndAlowareSettings,
+  ghlAndAlowareEnv,
   nonNegativeInt,
   oneOf,
   parseEnv,
   positiveInt,
-  requireGhlCredentials,
-  requireSet,
+  requireGhlAndAloware,
   text,
-  toGhlApiSettings,
-  toInfrastructure,
+  toGhlAndAlowareSettings,
 } from '@df/env';
 import { z } from 'zod';
 import { parseListRules } from './domain/rules.ts';
@@ -61,19 +56,12 @@ export function toListSyncConfig(
 }
 
 /** Every variable list-sync reads on its own. */
-export const ListSyncEnv = z
-  .object({ ...infrastructureEnv, ...ghlApiEnv, ...alowareApiEnv, ...listSyncRulesEnv })
-  .superRefine((env, ctx) => {
-    refineListSyncEnv(env, ctx);
-    const why = '(list-sync reads GHL and writes to Aloware)';
-    requireGhlCredentials(env, ctx, why);
-    requireSet(env, ctx, ['ALOWARE_API_TOKEN'], why);
-  });
+export const ListSyncEnv = z.object({ ...ghlAndAlowareEnv, ...listSyncRulesEnv }).superRefine((env, ctx) => {
+  refineListSyncEnv(env, ctx);
+  requireGhlAndAloware(env, ctx, '(list-sync reads GHL and writes to Aloware)');
+});
 
-export interface ListSyncSettings {
-  infrastructure: InfrastructureEnv;
-  ghl: GhlApiSettings;
-  aloware: { baseUrl: string; apiToken: string };
+export interface ListSyncSettings extends GhlAndAlowareSettings {
   listSync: ListSyncConfig;
 }
 
@@ -81,9 +69,7 @@ export interface ListSyncSettings {
 export function loadListSyncSettings(env: Env): ListSyncSettings {
   const e = parseEnv(ListSyncEnv, env);
   return {
-    infrastructure: toInfrastructure(e),
-    ghl: toGhlApiSettings(e),
-    aloware: { baseUrl: e.ALOWARE_BASE_URL, apiToken: e.ALOWARE_API_TOKEN! },
+    ...toGhlAndAlowareSettings(e),
     listSync: toListSyncConfig(e, e.GHL_LOCATION_ID ?? null),
   };
 }
