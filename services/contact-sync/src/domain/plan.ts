@@ -228,8 +228,12 @@ export function planContactSync(
     const changes = changedFields(merged, change.force ? null : person.known[target]);
     if (target === 'aloware') for (const field of GHL_ONLY_FIELDS) delete changes[field];
     for (const field of ['callsBlocked', 'textsBlocked'] as const) {
-      // Lifting a block we never saw in that tool could lift one set there that we were not told about.
-      if (changes[field] === false && person.known[target]?.[field] === undefined) delete changes[field];
+      // Lifting a block we never saw in that tool could lift one set there that we were not told about. A forced
+      // sync (reconciliation's heal) lifts only a block we know the tool holds: it writes what we believe is
+      // there, and a block set in the tool since (its webhook missed) is what the reconciliation found.
+      const held = person.known[target]?.[field];
+      if (changes[field] === false && (held === undefined || (change.force && held !== true)))
+        delete changes[field];
     }
     if (target === 'ghl' && (changes.callsBlocked === false || changes.textsBlocked === false)) {
       // Lifting one channel under GHL's all-channel DND: turn it into per-channel settings (the other channels
