@@ -1,6 +1,29 @@
-/** What the messaging end-to-end tests share: a GHL agent's send, and messaging-relay's outcomes by reason. */
+/**
+ * What the messaging end-to-end tests share: a system with the marketplace app installed, a GHL agent's send,
+ * and messaging-relay's outcomes by reason.
+ */
+import { loadSystemConfig } from '@df/all-in-one';
 import { expect } from 'vitest';
-import type { TestSystem } from './system-harness.ts';
+import { startTestSystem, type TestSystem } from './system-harness.ts';
+
+/**
+ * A system on `GHL_AUTH=oauth` (plus `env`), the app installed through /oauth/callback: the custom provider's calls
+ * need the marketplace app's token. Delivery statuses are retried every 100 ms.
+ */
+export async function startMessagingSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+  const s = await startTestSystem({
+    config: loadSystemConfig({ GHL_AUTH: 'oauth', ...env }),
+    messagingTools: { statusRetryIntervalMs: 100 },
+  });
+  try {
+    const installed = await fetch(`${s.ingressUrl}/oauth/callback?code=${s.simulators!.ghl.issueAuthCode()}`);
+    expect(installed.status).toBe(200);
+  } catch (error) {
+    await s.stop();
+    throw error;
+  }
+  return s;
+}
 
 /** An agent types a text in GHL's conversation (GHL's UI calls this; it triggers the provider webhook). */
 export async function agentSends(s: TestSystem, contactId: string, message: string): Promise<string> {

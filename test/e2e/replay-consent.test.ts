@@ -1,22 +1,15 @@
-import { loadSystemConfig } from '@df/all-in-one';
 import { replayedId } from '@df/replay';
 import { replay } from '@df/replay-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSends, optedOut } from './messaging-harness.ts';
+import { agentSends, optedOut, startMessagingSystem } from './messaging-harness.ts';
 import { caughtUp } from './rebuild-history.ts';
-import { startTestSystem, type TestSystem, waitFor } from './system-harness.ts';
+import { type TestSystem, waitFor } from './system-harness.ts';
 
 let s: TestSystem;
 const OUR_NUMBER = '+12025550100';
 
 beforeAll(async () => {
-  // The custom provider's calls need the marketplace app's token: installed through /oauth/callback.
-  s = await startTestSystem({
-    config: loadSystemConfig({ GHL_AUTH: 'oauth' }),
-    messagingTools: { statusRetryIntervalMs: 100 },
-  });
-  const installed = await fetch(`${s.ingressUrl}/oauth/callback?code=${s.simulators!.ghl.issueAuthCode()}`);
-  expect(installed.status).toBe(200);
+  s = await startMessagingSystem();
 }, 120_000);
 afterAll(() => s?.stop());
 
