@@ -12,6 +12,17 @@ export interface TestEventBus {
   close: () => Promise<void>;
 }
 
+/** This process's environment, pointed at the test's topics and database: for a CLI run in its own process. */
+export function cliEnv(database: TestDatabase, infra: Infrastructure): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
+    DATABASE_URL: database.url,
+    TOPIC_PREFIX: infra.topicPrefix,
+  };
+}
+
 /** Topics prefixed by a unique `name.` (so tests never see each other's events), each with `partitions`. */
 export async function startTestEventBus(name: string, partitions: number): Promise<TestEventBus> {
   const database = await createTestDatabase();

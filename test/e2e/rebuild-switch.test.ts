@@ -4,10 +4,10 @@ import { TOPICS } from '@df/contracts';
 import type { EventProducer } from '@df/kafka';
 import { rebuildProjection } from '@df/replay';
 import type { Infrastructure, RunningServiceConsumer } from '@df/service-runtime';
-import { type TestDatabase, testStack, waitFor } from '@df/test-kit';
+import { type TestDatabase, waitFor } from '@df/test-kit';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEventBus, type TestEventBus } from './event-bus.ts';
+import { cliEnv, startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { caughtUp, contactEvent, outcomeOf, publish } from './rebuild-history.ts';
 
 let database: TestDatabase;
@@ -84,13 +84,7 @@ describe('the rebuild’s switch-over and its shadow (real Kafka and Postgres)',
   it('drops the shadow a killed rebuild left behind, at the next rebuild of that projection', async () => {
     await settledHistory(300);
     const cli = spawn('npx', ['tsx', 'services/replay/src/cli.ts', 'rebuild', 'audit', '--json'], {
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-        DATABASE_URL: database.url,
-        TOPIC_PREFIX: infra.topicPrefix,
-      },
+      env: cliEnv(database, infra),
       stdio: 'ignore',
       detached: true,
     });

@@ -7,9 +7,9 @@ import { type EventProducer, listDeadLetters, PermanentError, readTopic } from '
 import { replayedId } from '@df/replay';
 import { replayCommands } from '@df/replay-service';
 import { defineConsumer, type Infrastructure, type RunningServiceConsumer } from '@df/service-runtime';
-import { type TestDatabase, testStack, waitFor } from '@df/test-kit';
+import { type TestDatabase, waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEventBus, type TestEventBus } from './event-bus.ts';
+import { cliEnv, startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { contactEvent, publish } from './rebuild-history.ts';
 
 let database: TestDatabase;
@@ -60,13 +60,7 @@ const cli = async (...args: string[]) => {
     'npx',
     ['tsx', 'services/replay/src/cli.ts', ...args, '--json'],
     {
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: testStack().kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: testStack().schemaRegistryUrl,
-        DATABASE_URL: database.url,
-        TOPIC_PREFIX: infra.topicPrefix,
-      },
+      env: cliEnv(database, infra),
       timeout: 90_000,
     },
   );
