@@ -2,19 +2,18 @@ import { EventEnvelope, TOPICS } from '@df/contracts';
 import { type EventProducer, listDeadLetters, PermanentError, readTopic } from '@df/kafka';
 import { redrive } from '@df/replay-service';
 import { defineConsumer, type Infrastructure, type RunningServiceConsumer } from '@df/service-runtime';
-import { type TestDatabase, waitFor } from '@df/test-kit';
+import { waitFor } from '@df/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEventBus, type TestEventBus } from './event-bus.ts';
 import { contactEvent, publish } from './rebuild-history.ts';
 
-let _database: TestDatabase;
 let infra: Infrastructure;
 let producer: EventProducer;
 let close: TestEventBus['close'];
 let consumer: RunningServiceConsumer;
 
 beforeAll(async () => {
-  ({ _database, infra, producer, close } = await startTestEventBus('replay-redrive', 2));
+  ({ infra, producer, close } = await startTestEventBus('replay-redrive', 2));
 });
 afterAll(async () => {
   await consumer?.stop();
