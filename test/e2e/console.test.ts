@@ -294,4 +294,23 @@ describe('operator console in headless Chromium (real Kafka, registry, Postgres;
       await page.screenshot({ path: screenshot, fullPage: false });
     }
   });
+  // Last in the file: it leaves this test's address refused for 15 minutes.
+  it('refuses an address that sent ten wrong tokens, the right token included, while a session keeps working', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 10; n++) statuses.push((await api('/api/v1/health', `guess-${n}`)).status);
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(401)); // two wrong tokens came earlier in this file
+    const right = await api('/api/v1/health', system.operatorToken);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await right.json()).toMatchObject({ error: { code: 'too_many_failures' } });
+    const login = await fetch(`${system.consoleUrl}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: system.operatorToken }).toString(),
+      redirect: 'manual',
+    });
+    expect(login.status).toBe(429);
+    await page.goto(`${system.consoleUrl}/`);
+    expect(await page.locator('h1').textContent()).toBe('Pipeline health');
+  });
 });

@@ -6,6 +6,7 @@ import type { ConsoleDeps } from './deps.ts';
 import { HttpError } from './http.ts';
 import { registerPageRoutes } from './page-routes.ts';
 import { bearerIsValid, SESSION_COOKIE, sessionIsValid } from './session.ts';
+import { refuseWhileThrottled, SignInThrottle } from './sign-in-throttle.ts';
 
 const isApi = (ctx: Context) => ctx.path.startsWith('/api/');
 
@@ -33,11 +34,15 @@ function errorBoundary(deps: ConsoleDeps) {
  * Nothing but the log-in page is served without the operator token: the API takes it as a bearer (constant-time
  * compare), the pages as the signed session cookie the log-in form sets.
  */
-function authenticate(config: ConsoleConfig, now: () => number) {
+function authenticate(config: ConsoleConfig, throttle: SignInThrottle, now: () => number) {
   return async (ctx: Context, next: Next) => {
     if (isApi(ctx)) {
-      if (!bearerIsValid(ctx.get('authorization') || undefined, config.operatorToken))
+      const authorization = ctx.get('authorization') || undefined;
+      if (authorization) refuseWhileThrottled(ctx, throttle, now());
+      if (!bearerIsValid(authorization, config.operatorToken)) {
+        if (authorization) throttle.failed(ctx.ip, now());
         throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <OPERATOR_TOKEN>');
+      }
       return next();
     }
     // The log-in form, and liveness for probes (no data).
@@ -53,12 +58,13 @@ function authenticate(config: ConsoleConfig, now: () => number) {
 export function createConsoleApp(config: ConsoleConfig, deps: ConsoleDeps): Koa {
   const app = new Koa({ proxy: config.secureCookie });
   const now = () => (deps.now?.() ?? new Date()).getTime();
+  const throttle = new SignInThrottle();
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   registerApiRoutes(router, deps, { services: config.services });
-  registerPageRoutes(router, deps, config, now);
+  registerPageRoutes(router, deps, config, { now, throttle });
   app.use(async (ctx, next) => {
     // No framing, no inline scripts from elsewhere, no referrer leaking a searched phone to another site.
     ctx.set('x-frame-options', 'DENY');
@@ -71,7 +77,7 @@ export function createConsoleApp(config: ConsoleConfig, deps: ConsoleDeps): Koa 
     await next();
   });
   app.use(errorBoundary(deps));
-  app.use(authenticate(config, now));
+  app.use(authenticate(config, throttle, now));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -13,6 +13,7 @@ import { layout, loginPage, type PageContext } from './pages/layout.ts';
 import { ledgerBody, timelineBody } from './pages/ledger.ts';
 import { Group, LedgerParams, PersonParams } from './queries.ts';
 import { csrfTokenOf, issueSession, SESSION_COOKIE, SESSION_MAX_AGE_MS, secretsEqual } from './session.ts';
+import { refuseWhileThrottled, type SignInThrottle } from './sign-in-throttle.ts';
 import { OFFERED_COMMANDS, publishCommand, recentCommands } from './sources/commands.ts';
 import { deadLettersOf, parkedKeysOf, redrive, releaseParked } from './sources/failures.ts';
 import { personTimeline, searchLedger } from './sources/ledger.ts';
@@ -32,7 +33,7 @@ export function registerPageRoutes(
   router: Router,
   deps: ConsoleDeps,
   config: ConsoleConfig,
-  now: () => number,
+  { now, throttle }: { now: () => number; throttle: SignInThrottle },
 ) {
   const token = config.operatorToken;
   const csrfOf = (ctx: Context) => csrfTokenOf(ctx.cookies.get(SESSION_COOKIE) ?? '', token);
@@ -72,8 +73,10 @@ export function registerPageRoutes(
 
   router.get('/login', (ctx) => send(ctx, loginPage()));
   router.post('/login', async (ctx) => {
+    refuseWhileThrottled(ctx, throttle, now());
     const form = await readForm(ctx);
     if (!secretsEqual(form.token ?? '', token)) {
+      throttle.failed(ctx.ip, now());
       deps.log.warn('console sign-in refused', { reason: 'bad_credentials' });
       ctx.status = 401;
       return send(ctx, loginPage('That is not the operator token.'));

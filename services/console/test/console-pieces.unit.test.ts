@@ -3,6 +3,7 @@ import { commandDataFromForm } from '../src/command-forms.ts';
 import { escapeHtml, html } from '../src/html.ts';
 import { LedgerParams, PersonParams, RedriveFilter } from '../src/queries.ts';
 import { csrfTokenOf, issueSession, SESSION_MAX_AGE_MS, sessionIsValid } from '../src/session.ts';
+import { SignInThrottle } from '../src/sign-in-throttle.ts';
 
 const NOW = 1_800_000_000_000;
 
@@ -36,6 +37,29 @@ describe('sessions', () => {
     const other = issueSession('token-a', NOW + 1);
     expect(csrfTokenOf(session, 'token-a')).toBe(csrfTokenOf(session, 'token-a'));
     expect(csrfTokenOf(session, 'token-a')).not.toBe(csrfTokenOf(other, 'token-a'));
+  });
+});
+
+describe('sign-in throttle', () => {
+  it('refuses an address after its tenth failure in 15 minutes, until the oldest leaves the window', () => {
+    const throttle = new SignInThrottle();
+    for (let n = 0; n < 9; n++) throttle.failed('10.0.0.1', NOW + n * 1000);
+    expect(throttle.retryAfterMs('10.0.0.1', NOW + 9000)).toBe(0);
+    throttle.failed('10.0.0.1', NOW + 9000);
+    expect(throttle.retryAfterMs('10.0.0.1', NOW + 10_000)).toBe(15 * 60_000 - 10_000);
+    expect(throttle.retryAfterMs('10.0.0.2', NOW + 10_000)).toBe(0);
+    expect(throttle.retryAfterMs('10.0.0.1', NOW + 15 * 60_000)).toBe(0);
+  });
+
+  it('forgets the address seen longest ago when a flood of addresses passes its bound', () => {
+    const throttle = new SignInThrottle(1, 60_000, 2);
+    throttle.failed('a', NOW);
+    throttle.failed('b', NOW);
+    throttle.failed('a', NOW + 1);
+    throttle.failed('c', NOW + 2);
+    expect(throttle.retryAfterMs('b', NOW + 3)).toBe(0);
+    expect(throttle.retryAfterMs('a', NOW + 3)).toBeGreaterThan(0);
+    expect(throttle.retryAfterMs('c', NOW + 3)).toBeGreaterThan(0);
   });
 });
 
