@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { type AuditRecord, auditProjection, projectBatch, startAudit } from '@df/audit';
 import { TOPICS } from '@df/contracts';
 import type { EventProducer } from '@df/kafka';
-import { rebuildProjection } from '@df/replay';
+import { rebuildProjection, SwitchTimedOut } from '@df/replay';
 import type { Infrastructure, RunningServiceConsumer } from '@df/service-runtime';
 import { type TestDatabase, waitFor } from '@df/test-kit';
 import { sql } from 'kysely';
@@ -67,6 +67,23 @@ describe('the rebuild’s switch-over and its shadow (real Kafka and Postgres)',
       database.db,
     );
     expect(Number(written.rows[0]!.n)).toBe(1);
+  });
+
+  it('rolls a switch back when it cannot finish in time: the live tables as they were, and writable', async () => {
+    await settledHistory(10);
+    await database.db.deleteFrom('sync_log').execute(); // a repair the switch would make
+    const rebuilding = rebuildProjection(infra, auditProjection, { switchTimeoutMs: 0 });
+    await expect(rebuilding).rejects.toBeInstanceOf(SwitchTimedOut);
+    await expect(rebuilding).rejects.toThrow(/rolled back, the live tables are as they were/);
+    expect(await database.db.selectFrom('sync_log').select('id').execute()).toEqual([]);
+    expect(await shadowSchemas()).toEqual([]);
+    // No lock left behind: a live write goes through at once.
+    await database.db.transaction().execute(async (live) => {
+      await sql`set local lock_timeout = '1s'`.execute(live);
+      await sql`lock table sync_log, webhook_events in access exclusive mode`.execute(live);
+    });
+    const rebuilt = await rebuildProjection(infra, auditProjection);
+    expect(rebuilt.differences.find((d) => d.table === 'sync_log')?.differing).toBe(10);
   });
 
   it('refuses a second rebuild of the same projection while one runs, naming it', async () => {

@@ -6,6 +6,7 @@ export {
   type RebuildProgress,
   type RebuildSummary,
   rebuildProjection,
+  SwitchTimedOut,
 } from './rebuild.ts';
 export { compareWithLive, createShadow, dropShadow, type TableDifference } from './shadow.ts';
 export {

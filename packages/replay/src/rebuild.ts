@@ -67,6 +67,11 @@ export interface RebuildOptions {
   dryRun?: boolean;
   /** How far behind the log's end the shadow may be when the switch takes the lock (the tail read under it). */
   switchGap?: number;
+  /**
+   * How long the switch may hold the live tables' lock waiting for it and for the log's tail (default 30 s):
+   * past it the switch rolls back, leaving the live tables as they were and the live writers free again.
+   */
+  switchTimeoutMs?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -208,7 +213,11 @@ async function rebuildWith<R>(
     const removeExtra = !options.from && logComplete;
     const summary = options.dryRun
       ? await compareOnly(env.db, schema, projection, reader, removeExtra, !!options.from)
-      : await switchOver(env, schema, projection, reader, removeExtra, !!options.from);
+      : await switchOver(env, schema, projection, reader, {
+          removeExtra,
+          seeded: !!options.from,
+          timeoutMs: options.switchTimeoutMs ?? 30_000,
+        });
     total = applied;
     report('done');
     return {
@@ -244,25 +253,60 @@ async function compareOnly<R>(
   return { differences, switched: false };
 }
 
+export class SwitchTimedOut extends Error {
+  constructor(timeoutMs: number, waitingFor: string) {
+    super(
+      `the switch gave up after ${timeoutMs} ms waiting for ${waitingFor}: rolled back, the live tables are as they were`,
+    );
+    this.name = 'SwitchTimedOut';
+  }
+}
+
+/** Settles with `work`, or rejects once `deadline` (ms since epoch) has passed; the timer never outlives it. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number, timeout: () => Error): Promise<T> {
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) {
+    work.catch(() => {});
+    throw timeout();
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeout()), remaining);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function switchOver<R>(
   env: RebuildEnvironment,
   schema: string,
   projection: Projection<R>,
   reader: Awaited<ReturnType<typeof startLogReader>>,
-  removeExtra: boolean,
-  seeded: boolean,
+  { removeExtra, seeded, timeoutMs }: { removeExtra: boolean; seeded: boolean; timeoutMs: number },
 ) {
   const topics = projection.topics.map((t) => `${env.topicPrefix}${t}`);
-  return env.db.transaction().execute(async (trx) => {
-    const names = projection.tables.map((t) => sql.table(t.name));
-    await sql`lock table ${sql.join(names)} in access exclusive mode`.execute(trx);
-    // Read only now: every record a live writer applied before the lock is below these ends.
-    const ends = await logEnds(env.kafka, topics);
-    await reader.stopAt(ends);
-    await projection.finish?.(trx.withSchema(schema));
-    const differences: TableDifference[] = [];
-    for (const table of projection.tables)
-      differences.push(await applyShadow(trx, schema, table, removeExtra, seeded));
-    return { differences, switched: true };
-  });
+  const deadline = Date.now() + timeoutMs;
+  const timedOut = (waitingFor: string) => () => new SwitchTimedOut(timeoutMs, waitingFor);
+  try {
+    return await env.db.transaction().execute(async (trx) => {
+      // Postgres reads 0 as "no limit": the smallest limit it knows instead.
+      await sql`set local lock_timeout = ${sql.lit(`${Math.max(1, timeoutMs)}ms`)}`.execute(trx);
+      const names = projection.tables.map((t) => sql.table(t.name));
+      await sql`lock table ${sql.join(names)} in access exclusive mode`.execute(trx);
+      // Read only now: every record a live writer applied before the lock is below these ends.
+      const ends = await beforeDeadline(logEnds(env.kafka, topics), deadline, timedOut("the log's ends"));
+      await beforeDeadline(reader.stopAt(ends), deadline, timedOut("the log's tail"));
+      await projection.finish?.(trx.withSchema(schema));
+      const differences: TableDifference[] = [];
+      for (const table of projection.tables)
+        differences.push(await applyShadow(trx, schema, table, removeExtra, seeded));
+      return { differences, switched: true };
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') throw timedOut("the live tables' lock")();
+    throw error;
+  }
 }
