@@ -152,6 +152,61 @@ describe('consent per channel', () => {
   });
 });
 
+describe('the echo of our create and the GHL change behind it (a STOP: ContactUpdate, then ContactDndUpdate)', () => {
+  // Both GHL events carry the same time; Aloware stamps its Contact-Created later, when our write arrives.
+  const stop = () => {
+    const at = tick();
+    const ghl = (snapshot: Snapshot): ContactChange => ({ ...fromGhl({ firstName: 'Cy', ...snapshot }), at });
+    return { update: ghl({ ghlDndAll: false }), dnd: ghl({ callsBlocked: false, textsBlocked: true }) };
+  };
+  // What Aloware's new contact says of consent: its starting values, not blocked.
+  const created = () => fromAloware({ firstName: 'Cy', callsBlocked: false, textsBlocked: false });
+
+  it('takes Aloware’s not-blocked starting consent in the echo for its own, so the older opt-out still wins', () => {
+    const { update, dnd } = stop();
+    const first = apply(null, update);
+    const echo = apply(first.state, created());
+    expect(reasons(echo.plan)).toEqual(['echo']);
+    const { plan } = apply(echo.state, dnd);
+    expect(writesOf(plan)).toEqual([{ target: 'aloware', fields: { textsBlocked: true, phone: PHONE } }]);
+  });
+
+  it('takes the echo of the create, come after the opt-out was written, for ours: it lifts nothing in GHL', () => {
+    const { update, dnd } = stop();
+    const first = apply(null, update);
+    const echo = created();
+    const optOut = apply(first.state, dnd);
+    const late = apply(optOut.state, echo);
+    expect(late.plan.writes).toEqual([]);
+    expect(reasons(late.plan)).toEqual(['echo']);
+    // The opt-out's own echo is still expected, and Aloware is still known to hold it.
+    expect(late.state.known.aloware?.textsBlocked).toBe(true);
+    const tagged = apply(
+      late.state,
+      fromAloware({ firstName: 'Cy', callsBlocked: false, textsBlocked: true }),
+    );
+    expect(reasons(tagged.plan)).toEqual(['echo']);
+  });
+
+  it('still takes a report for a user’s edit when it differs in a field no later write of ours set', () => {
+    const { update, dnd } = stop();
+    const first = apply(null, update);
+    const optOut = apply(first.state, dnd);
+    const edited = fromAloware({
+      firstName: 'Cy',
+      lastName: 'Typed',
+      callsBlocked: false,
+      textsBlocked: false,
+    });
+    const { plan } = apply(optOut.state, edited);
+    expect(reasons(plan)).not.toContain('echo');
+    expect(writesOf(plan)).toContainEqual({
+      target: 'ghl',
+      fields: expect.objectContaining({ lastName: 'Typed' }),
+    });
+  });
+});
+
 describe('what the review found', () => {
   it('drops the echoes it still expects from a tool once that tool reports a user edit (A → B → A)', () => {
     // Ann is written to GHL; before its echo comes back, a GHL user types Bob, then Ann again.

@@ -1,4 +1,4 @@
-import { changedFields, fingerprint, isEmpty, type Snapshot } from './snapshot.ts';
+import { changedFields, fingerprint, type Snapshot, type SyncedField } from './snapshot.ts';
 
 /** How many of our writes into one side may await their echo at once (a burst of edits to one person). */
 export const MAX_PENDING_ECHOES = 5;
@@ -8,11 +8,22 @@ export function expectEcho(pending: readonly string[], written: Snapshot): strin
   return [...pending, fingerprint(written)].slice(-MAX_PENDING_ECHOES);
 }
 
+const writtenBy = (entry: string) => Object.fromEntries(JSON.parse(entry) as [string, unknown][]) as Snapshot;
+
+/** The fields the pending writes set: what their echoes, still to come, will report. */
+export function fieldsAwaitingEcho(pending: readonly string[]): Set<SyncedField> {
+  return new Set(pending.flatMap((entry) => Object.keys(writtenBy(entry)) as SyncedField[]));
+}
+
 /**
  * Whether a side's report is the echo of one of our pending writes into it: every field we wrote says what we
  * wrote, and nothing else differs from what that side held. Returns the pending fingerprints left once it is
  * consumed (that write and every older one: a side reports its state, so a newer state covers older writes),
  * or `undefined` when the report is not an echo.
+ *
+ * The echo of an older write may come after a newer write was made (Aloware's Contact-Created for our create,
+ * after our next write added a tag): it reports the side as it was before that newer write, so the fields only
+ * the newer writes set may still differ. Those writes stay pending: their own echoes are still to come.
  *
  * Invariant: an echo is recognized at most once. Anything a side reports that matches no pending write is a
  * user's change, and it clears the pending list: A → B → A always reaches the other side.
@@ -23,12 +34,14 @@ export function consumeEcho(
   known: Snapshot | null,
 ): string[] | undefined {
   for (let i = pending.length - 1; i >= 0; i--) {
-    const written = Object.fromEntries(JSON.parse(pending[i]!) as [string, unknown][]) as Snapshot;
+    const written = writtenBy(pending[i]!);
     // A tool may echo part of a write (GHL's ContactUpdate carries `dnd` but no channel settings): what it
     // says of the written fields must match, and it must say at least one of them.
     const overlap = Object.keys(reported).filter((field) => field in written) as Array<keyof Snapshot>;
     if (overlap.length === 0 || overlap.some((field) => reported[field] !== written[field])) continue;
-    if (isEmpty(changedFields(reported, { ...known, ...written }))) return pending.slice(i + 1);
+    const later = fieldsAwaitingEcho(pending.slice(i + 1));
+    const differs = Object.keys(changedFields(reported, { ...known, ...written })) as SyncedField[];
+    if (differs.every((field) => later.has(field))) return pending.slice(i + 1);
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { consumeEcho, expectEcho } from './echoes.ts';
+import { consumeEcho, expectEcho, fieldsAwaitingEcho } from './echoes.ts';
 import { type Decision, mergedSnapshot, mergeFields, type Side } from './merge.ts';
 import {
   type ContactChange,
@@ -12,7 +12,7 @@ import {
   type SyncPolicy,
   type ToolWrite,
 } from './person.ts';
-import { changedFields, GHL_ONLY_FIELDS, isEmpty, type Snapshot } from './snapshot.ts';
+import { changedFields, GHL_ONLY_FIELDS, isEmpty, type Snapshot, type SyncedField } from './snapshot.ts';
 
 export {
   type ContactChange,
@@ -120,20 +120,20 @@ export function planContactSync(
   }
 
   if (!change.force) {
-    // A field only one tool has, never seen before (GHL's `dnd` on the contact we just created), is that tool's
-    // starting value, not a user's edit hiding in our echo.
-    const firstSeen = Object.fromEntries(
-      GHL_ONLY_FIELDS.filter((f) => person.known[side]?.[f] === undefined).map((f) => [
-        f,
-        change.snapshot[f],
-      ]),
-    ) as Snapshot;
     const left = consumeEcho(person.pendingEchoes[side], change.snapshot, {
-      ...firstSeen,
+      ...startingValues(change.snapshot, person.known[side]),
       ...person.known[side],
     });
     if (left) {
-      const next = heard({ ...person, pendingEchoes: { ...person.pendingEchoes, [side]: left } }, change);
+      // An older echo does not undo what the later writes, whose echoes are still to come, put there.
+      const later = fieldsAwaitingEcho(left);
+      const snapshot = Object.fromEntries(
+        Object.entries(change.snapshot).filter(([f]) => !later.has(f as SyncedField)),
+      ) as Snapshot;
+      const next = heard(
+        { ...person, pendingEchoes: { ...person.pendingEchoes, [side]: left } },
+        { ...change, snapshot },
+      );
       return { writes: [], outcomes: [skip(person, change, 'echo')], next };
     }
   }
@@ -227,6 +227,23 @@ export function planContactSync(
   }
   if (writes.length === 0 && outcomes.length === 0) outcomes.push(skip(person, change, 'no_change'));
   return { writes, outcomes, next: person };
+}
+
+/**
+ * What a side reports of fields it never reported before and that are its own starting values, not a user's
+ * edit hiding in the echo of the contact we just created there: a field only that tool has (GHL's `dnd`), and a
+ * channel not blocked (Aloware's `is_dnc` and `is_opted_out`, false on every new contact). Taken for a user's
+ * edit, the latter would carry the time of our create and could win over a block from the other side that is
+ * older than it and not yet planned (a STOP's SMS DND, whose ContactDndUpdate comes after the ContactUpdate).
+ */
+function startingValues(reported: Snapshot, known: Snapshot | null): Snapshot {
+  const starting = Object.entries(reported).filter(
+    ([f, value]) =>
+      known?.[f as SyncedField] === undefined &&
+      (GHL_ONLY_FIELDS.includes(f as SyncedField) ||
+        ((f === 'callsBlocked' || f === 'textsBlocked') && value === false)),
+  );
+  return Object.fromEntries(starting) as Snapshot;
 }
 
 function writeFor(
