@@ -30,19 +30,19 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
     // Larger batches than the default: this is about effects, not about live traffic's latency.
     system = await startTestSystem({ backfill: { batchSize: 50, maxLag: 100 } });
     const s = system;
-    const contacts = seedExistingGhlContacts(s, 500);
+    const contacts = seedExistingGhlContacts(s, 200);
     await requestCommand(s, { type: 'backfill.requested', data: { source: 'ghl' } });
-    await waitFor('500 contacts in Aloware', () => s.simulators!.aloware.contacts().length >= 500, {
+    await waitFor('200 contacts in Aloware', () => s.simulators!.aloware.contacts().length >= 200, {
       timeoutMs: 110_000,
     });
     await waitFor('the backfill run finished', async () => finished(await watermark(s, 'ghl-contacts')));
     const first = await watermark(s, 'ghl-contacts');
-    expect(first?.counts).toMatchObject({ read: 500, published: 500, total: 500 });
+    expect(first?.counts).toMatchObject({ read: 200, published: 200, total: 200 });
     expect(first?.tenant).toBe(s.simulators!.ghl.locationId);
     expect(new Set(await mappedGhlIds(s))).toEqual(new Set(contacts.map((c) => c.id)));
     const aloware = s.simulators!.aloware.contacts();
-    expect(aloware).toHaveLength(500);
-    expect(new Set(aloware.map((c) => c.phone_number)).size).toBe(500);
+    expect(aloware).toHaveLength(200);
+    expect(new Set(aloware.map((c) => c.phone_number)).size).toBe(200);
     await waitFor('GHL events all handled', async () => (await ghlTopicLag(s)) === 0);
     await s.settle();
     const writesBefore = toolWrites(s);
@@ -55,7 +55,7 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
         .execute();
     const noChangeBefore = (await noChange()).length;
     // Five contacts touched in GHL without a synced field changing: their snapshots get new ids and reach
-    // contact-sync, which finds nothing to write. The other 495 repeat their ids and are dropped.
+    // contact-sync, which finds nothing to write. The other 195 repeat their ids and are dropped.
     for (const contact of contacts.slice(0, 5)) {
       ghl(s, contact.id).dateUpdated = new Date(Date.now() - 60_000).toISOString();
     }
@@ -72,8 +72,8 @@ describe('upstream backfill, end to end (real Kafka, registry, Postgres; simulat
       async () => (await noChange()).length >= noChangeBefore + 5,
     );
     expect(toolWrites(s)).toEqual(writesBefore);
-    expect(await mappedGhlIds(s)).toHaveLength(500);
-    expect(s.simulators!.aloware.contacts()).toHaveLength(500);
+    expect(await mappedGhlIds(s)).toHaveLength(200);
+    expect(s.simulators!.aloware.contacts()).toHaveLength(200);
   });
 
   it('a run that dies mid-way resumes from its watermark: only the remaining pages are read', async () => {
