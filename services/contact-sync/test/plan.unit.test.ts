@@ -207,6 +207,43 @@ describe('the echo of our create and the GHL change behind it (a STOP: ContactUp
   });
 });
 
+describe('an older echo come late never hides a user’s edit', () => {
+  it('carries a DNC an Aloware agent sets while our lift of it and an older write still await their echoes', () => {
+    const { state } = given(
+      fromGhl({ firstName: 'Cal', callsBlocked: true, textsBlocked: false, ghlDndAll: false }),
+    );
+    const renamed = apply(state, fromGhl({ firstName: 'Cy', ghlDndAll: false }));
+    const lifted = apply(
+      renamed.state,
+      fromGhl({ firstName: 'Cy', callsBlocked: false, textsBlocked: false, ghlDndAll: false }),
+    );
+    expect(writesOf(lifted.plan)).toEqual([
+      { target: 'aloware', fields: { callsBlocked: false, phone: PHONE } },
+    ]);
+    const { plan } = apply(
+      lifted.state,
+      fromAloware({ firstName: 'Cy', callsBlocked: true, textsBlocked: false }),
+    );
+    expect(reasons(plan)).not.toContain('echo');
+    expect(writesOf(plan)).toContainEqual({
+      target: 'ghl',
+      fields: expect.objectContaining({ callsBlocked: true }),
+    });
+  });
+
+  it('carries a GHL user’s edit of a field our newer write set, before the older write’s echo', () => {
+    const created = apply(null, fromAloware({ firstName: 'Ann' }));
+    const named = apply(created.state, fromAloware({ firstName: 'Ann', lastName: 'Lee' }));
+    expect(writesOf(named.plan)).toEqual([{ target: 'ghl', fields: { lastName: 'Lee' } }]);
+    const { plan } = apply(named.state, fromGhl({ firstName: 'Ann', lastName: 'Leigh', ghlDndAll: false }));
+    expect(reasons(plan)).not.toContain('echo');
+    expect(writesOf(plan)).toContainEqual({
+      target: 'aloware',
+      fields: expect.objectContaining({ lastName: 'Leigh' }),
+    });
+  });
+});
+
 describe('what the review found', () => {
   it('drops the echoes it still expects from a tool once that tool reports a user edit (A → B → A)', () => {
     // Ann is written to GHL; before its echo comes back, a GHL user types Bob, then Ann again.

@@ -10,10 +10,21 @@ export function expectEcho(pending: readonly string[], written: Snapshot): strin
 
 const writtenBy = (entry: string) => Object.fromEntries(JSON.parse(entry) as [string, unknown][]) as Snapshot;
 
-/** The fields the pending writes set: what their echoes, still to come, will report. */
-export function fieldsAwaitingEcho(pending: readonly string[]): Set<SyncedField> {
-  return new Set(pending.flatMap((entry) => Object.keys(writtenBy(entry)) as SyncedField[]));
+const CONSENT_FIELDS: readonly SyncedField[] = ['callsBlocked', 'textsBlocked'];
+
+/** The channels the pending writes block: their echoes, still to come, will report them blocked. */
+export function blocksAwaitingEcho(pending: readonly string[]): Set<SyncedField> {
+  return new Set(
+    pending.flatMap((entry) => {
+      const written = writtenBy(entry);
+      return CONSENT_FIELDS.filter((field) => written[field] === true);
+    }),
+  );
 }
+
+/** Whether a report says `field` is not blocked while a newer write of ours, not yet echoed, blocks it. */
+export const unblockedBeforeOurBlock = (reported: Snapshot, field: SyncedField, blocks: Set<SyncedField>) =>
+  blocks.has(field) && reported[field] === false;
 
 /**
  * Whether a side's report is the echo of one of our pending writes into it: every field we wrote says what we
@@ -21,9 +32,10 @@ export function fieldsAwaitingEcho(pending: readonly string[]): Set<SyncedField>
  * consumed (that write and every older one: a side reports its state, so a newer state covers older writes),
  * or `undefined` when the report is not an echo.
  *
- * The echo of an older write may come after a newer write was made (Aloware's Contact-Created for our create,
- * after our next write added a tag): it reports the side as it was before that newer write, so the fields only
- * the newer writes set may still differ. Those writes stay pending: their own echoes are still to come.
+ * The echo of an older write may come after a newer write of ours blocked a channel (Aloware's Contact-Created
+ * for our create, after our next write added the opt-out tag): it reports that channel not blocked yet, and is
+ * still that older write's echo. Only this difference is allowed: any other, a block included, is a user's
+ * edit. That newer write stays pending: its own echo is still to come.
  *
  * Invariant: an echo is recognized at most once. Anything a side reports that matches no pending write is a
  * user's change, and it clears the pending list: A → B → A always reaches the other side.
@@ -39,9 +51,10 @@ export function consumeEcho(
     // says of the written fields must match, and it must say at least one of them.
     const overlap = Object.keys(reported).filter((field) => field in written) as Array<keyof Snapshot>;
     if (overlap.length === 0 || overlap.some((field) => reported[field] !== written[field])) continue;
-    const later = fieldsAwaitingEcho(pending.slice(i + 1));
+    const blocks = blocksAwaitingEcho(pending.slice(i + 1));
     const differs = Object.keys(changedFields(reported, { ...known, ...written })) as SyncedField[];
-    if (differs.every((field) => later.has(field))) return pending.slice(i + 1);
+    if (differs.every((field) => unblockedBeforeOurBlock(reported, field, blocks)))
+      return pending.slice(i + 1);
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { consumeEcho, expectEcho, fieldsAwaitingEcho } from './echoes.ts';
+import { blocksAwaitingEcho, consumeEcho, expectEcho, unblockedBeforeOurBlock } from './echoes.ts';
 import { type Decision, mergedSnapshot, mergeFields, type Side } from './merge.ts';
 import {
   type ContactChange,
@@ -125,10 +125,12 @@ export function planContactSync(
       ...person.known[side],
     });
     if (left) {
-      // An older echo does not undo what the later writes, whose echoes are still to come, put there.
-      const later = fieldsAwaitingEcho(left);
+      // An older echo does not undo the block a newer write of ours, whose echo is still to come, put there.
+      const blocks = blocksAwaitingEcho(left);
       const snapshot = Object.fromEntries(
-        Object.entries(change.snapshot).filter(([f]) => !later.has(f as SyncedField)),
+        Object.entries(change.snapshot).filter(
+          ([f]) => !unblockedBeforeOurBlock(change.snapshot, f as SyncedField, blocks),
+        ),
       ) as Snapshot;
       const next = heard(
         { ...person, pendingEchoes: { ...person.pendingEchoes, [side]: left } },
