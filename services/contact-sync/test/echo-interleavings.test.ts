@@ -1,49 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createAlowareClient } from '@df/aloware-client';
-import { createGhlClient } from '@df/ghl-client';
-import {
-  type AlowareSimulator,
-  type GhlSimulator,
-  startAlowareSimulator,
-  startGhlSimulator,
-} from '@df/simulators';
-import { createTestDatabase, type TestDatabase } from '@df/test-kit';
+import type { AlowareSimulator, GhlSimulator } from '@df/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SYNC_POLICY } from '../src/domain/plan.ts';
 import type { Snapshot } from '../src/domain/snapshot.ts';
 import { type ContactChange, type ContactSyncDeps, syncContact } from '../src/sync-contact.ts';
-import { createContactTools } from '../src/tools.ts';
+import { type ContactSyncFixture, startContactSyncFixture } from './tools-fixture.ts';
 
-let database: TestDatabase;
+let fixture: ContactSyncFixture;
 let ghlSim: GhlSimulator;
 let alowareSim: AlowareSimulator;
 let deps: ContactSyncDeps;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  ghlSim = await startGhlSimulator({ pitToken: `pit-${randomUUID()}` });
-  alowareSim = await startAlowareSimulator({ apiToken: randomUUID() });
-  const ghl = createGhlClient({
-    locationId: ghlSim.locationId,
-    baseUrl: ghlSim.url,
-    auth: { type: 'pit', token: ghlSim.pitToken },
-  });
-  const aloware = createAlowareClient({ baseUrl: alowareSim.url, apiToken: alowareSim.apiToken });
-  deps = {
-    db: database.db,
-    tools: createContactTools(ghl, aloware),
-    config: {
-      policy: DEFAULT_SYNC_POLICY,
-      onGhlDelete: 'tag',
-      deletedTag: 'deleted-in-ghl',
-      smsOptOutTag: 'sms-opted-out',
-    },
-    report: async () => undefined,
-    publishMapped: async () => undefined,
-  };
+  fixture = await startContactSyncFixture();
+  ({ ghlSim, alowareSim } = fixture);
+  deps = fixture.depsFor(fixture.database.db);
 });
-afterAll(async () => {
-  await Promise.all([database.drop(), ghlSim.close(), alowareSim.close()]);
-});
+afterAll(() => fixture.close());
 
 const cause = () => ({ id: randomUUID(), correlationId: randomUUID(), tenant: 'co-1' });
 

@@ -1,52 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createAlowareClient } from '@df/aloware-client';
 import type { Database } from '@df/db';
-import { createGhlClient } from '@df/ghl-client';
-import {
-  type AlowareSimulator,
-  type GhlSimulator,
-  startAlowareSimulator,
-  startGhlSimulator,
-} from '@df/simulators';
-import { createTestDatabase, type TestDatabase, waitFor } from '@df/test-kit';
+import type { GhlSimulator } from '@df/simulators';
+import { type TestDatabase, waitFor } from '@df/test-kit';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SYNC_POLICY } from '../src/domain/plan.ts';
 import { type ContactChange, type ContactSyncDeps, syncContact } from '../src/sync-contact.ts';
-import { createContactTools } from '../src/tools.ts';
+import { type ContactSyncFixture, startContactSyncFixture } from './tools-fixture.ts';
 
+let fixture: ContactSyncFixture;
 let database: TestDatabase;
 let ghlSim: GhlSimulator;
-let alowareSim: AlowareSimulator;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  ghlSim = await startGhlSimulator({ pitToken: `pit-${randomUUID()}` });
-  alowareSim = await startAlowareSimulator({ apiToken: randomUUID() });
+  fixture = await startContactSyncFixture();
+  ({ database, ghlSim } = fixture);
 });
-afterAll(async () => {
-  await Promise.all([database.drop(), ghlSim.close(), alowareSim.close()]);
-});
+afterAll(() => fixture.close());
 
-function depsFor(db: Kysely<Database>): ContactSyncDeps {
-  const ghl = createGhlClient({
-    locationId: ghlSim.locationId,
-    baseUrl: ghlSim.url,
-    auth: { type: 'pit', token: ghlSim.pitToken },
-  });
-  const aloware = createAlowareClient({ baseUrl: alowareSim.url, apiToken: alowareSim.apiToken });
-  return {
-    db,
-    tools: createContactTools(ghl, aloware),
-    config: {
-      policy: DEFAULT_SYNC_POLICY,
-      onGhlDelete: 'tag',
-      deletedTag: 'deleted-in-ghl',
-      smsOptOutTag: 'sms',
-    },
-    report: async () => undefined,
-    publishMapped: async () => undefined,
-  };
-}
+const depsFor = (db: Kysely<Database>): ContactSyncDeps => fixture.depsFor(db);
 
 /** The same database, counting the transactions begun through it (how often a change has tried its step). */
 function counting(db: Kysely<Database>) {
